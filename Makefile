@@ -1,0 +1,33 @@
+# One-command set-up on a fresh machine with only Python 3.11: every target creates .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: serve build check test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(VENV)/.installed ## build the shipped content and serve it with live reload
+	$(PY) build.py serve --port $(PORT)
+
+build: $(VENV)/.installed ## build content/ into site/
+	$(PY) build.py build
+
+check: $(VENV)/.installed ## validate content/ (path:line: message for every problem)
+	$(PY) build.py check
+
+test: $(VENV)/.installed ## the whole test suite, plus lint
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n auto
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf site $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""``python build.py [build|check|serve]``: parse arguments, run a command, choose the exit code.
+
+Content problems are printed one per line as ``path:line: message`` on stderr and exit 1;
+misuse of the command exits 2. Nothing here is needed by tests, which call ``main(argv)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError, ContentErrors
+from .pipeline import Options, OutputRefused, build, check
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build The Ledger from content/ into site/.")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve}")
+
+    def common(sub: argparse.ArgumentParser, out: bool = True) -> None:
+        sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        if out:
+            sub.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+            sub.add_argument("--base-url", help="override base_url from site.yaml")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    common(commands.add_parser("build", help="build the site (the default)"))
+    common(commands.add_parser("check", help="validate content without writing anything"), out=False)
+    serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
+    common(serve)
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _report(problems: Sequence[ContentError]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(
+        content=args.content, out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    args = _parser().parse_args(argv)
+    options = _options(args)
+    try:
+        if args.command == "check":
+            site, warnings = check(options)
+            _report(warnings)
+            if args.strict and warnings:
+                return 1
+            print(
+                f"{options.content}: OK — {len(site.controversies)} controversies, {len(site.sources)} sources, "
+                f"{len(site.proponents)} proponents, {len(warnings)} warnings"
+            )
+            return 0
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(options, port=args.port)
+        report = build(options)
+        _report(report.warnings)
+        if args.strict and report.warnings:
+            return 1
+        seconds = sum(report.timings.values())
+        print(f"Built {len(report.files)} files into {options.out}/ in {seconds:.2f}s")
+        return 0
+    except ContentErrors as exc:
+        _report(exc.errors)
+        count = sum(e.severity == "error" for e in exc.errors)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 1
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except jinja2.TemplateSyntaxError as exc:
+        print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,91 @@
+"""RSS 2.0 and Atom feeds, written with feedgen.
+
+Every date comes from content (never the clock) so rebuilding the same content gives the same
+bytes, and each entry's guid is its permalink so feed readers never see a change twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from feedgen.feed import FeedGenerator
+from markupsafe import escape
+
+from .link import Links
+from .model import Controversy, Site
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def entry_html(c: Controversy, site: Site) -> str:
+    """The entry body: summary, status and each position with its confidence."""
+    items = "".join(
+        f"<li><strong>Position {escape(p.id)}</strong> ({escape(p.confidence)} confidence): {escape(p.claim)}</li>"
+        for p in c.positions
+    )
+    summary = f"<p>{escape(c.summary)}</p>" if c.summary else ""
+    thread = site.threads[c.thread].title
+    return f"{summary}<p>Status: {escape(c.status)}. Thread: {escape(thread)}.</p><ul>{items}</ul>"
+
+
+def _generator(
+    site: Site, title: str, page_url: str, feed_url: str, description: str, entries: Iterable[Controversy]
+) -> FeedGenerator:
+    config = site.config
+    base = config.base_url.rstrip("/") + "/"
+    entries = sorted(entries, key=lambda c: (-c.updated.toordinal(), c.slug))
+    latest = _midnight(entries[0].updated) if entries else EPOCH
+
+    fg = FeedGenerator()
+    fg.id(page_url)
+    fg.title(title)
+    fg.subtitle(description)
+    fg.link(href=page_url, rel="alternate")
+    fg.link(href=feed_url, rel="self")
+    fg.language(config.language)
+    fg.updated(latest)
+    fg.lastBuildDate(latest)
+    fg.generator("The Ledger")
+    for c in entries:
+        url = f"{base}controversies/{c.slug}/"
+        entry = fg.add_entry(order="append")
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(c.title)
+        entry.link(href=url)
+        entry.published(_midnight(c.opened))
+        entry.updated(_midnight(c.updated))
+        entry.pubDate(_midnight(c.updated))
+        entry.description(entry_html(c, site))
+        entry.content(entry_html(c, site), type="html")
+    return fg
+
+
+def render_feeds(site: Site, links: Links) -> dict[str, bytes]:
+    """``feed.xml`` and ``atom.xml`` for the site, and ``threads/<slug>/feed.xml`` per thread."""
+    config = site.config
+    base = config.base_url.rstrip("/") + "/"
+    description = config.description or config.tagline
+    out: dict[str, bytes] = {}
+    everything = site.controversies.values()
+    rss = _generator(site, config.title, base, base + "feed.xml", description, everything)
+    out["feed.xml"] = rss.rss_str(pretty=True)
+    atom = _generator(site, config.title, base, base + "atom.xml", description, everything)
+    out["atom.xml"] = atom.atom_str(pretty=True)
+    for slug, thread in site.threads.items():
+        page = f"{base}threads/{slug}/"
+        fg = _generator(
+            site,
+            f"{thread.title} — {config.title}",
+            page,
+            page + "feed.xml",
+            thread.summary,
+            links.thread_controversies[slug],
+        )
+        out[f"threads/{slug}/feed.xml"] = fg.rss_str(pretty=True)
+    return out

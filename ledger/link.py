@@ -1,0 +1,133 @@
+"""Stage 3: resolve the cross-links a reader follows.
+
+Numbers each page's references in reading order (body citations first, then each position's
+sources), records every place that cites a reference (for back-links), makes See also symmetric
+and builds the reverse indexes: thread → controversies, proponent → positions, source → pages.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .model import Body, Controversy, Position, Site, Source
+
+CiteMark = tuple[int, str]
+"""(reference number, id of the citing element): what a citation renders as."""
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place on a page that cites a reference; References link back to it."""
+
+    anchor: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A numbered entry of a page's References list."""
+
+    number: int
+    source: Source
+    occurrences: tuple[Occurrence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRefs:
+    """A page's numbered references and the mark each of its citations renders as."""
+
+    references: tuple[Reference, ...] = ()
+    body: tuple[CiteMark, ...] = ()
+    positions: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A position held by a proponent, as listed on the proponent's page."""
+
+    controversy: Controversy
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Citing:
+    """A page citing a source, as listed on the bibliography page."""
+
+    controversy: Controversy
+    number: int
+
+
+@dataclass(frozen=True)
+class Links:
+    """Everything ``render`` needs beyond the ``Site`` itself."""
+
+    refs: dict[str, PageRefs]
+    """Keyed by controversy slug, and by ``thread:<slug>`` for thread bodies."""
+    see_also: dict[str, tuple[Controversy, ...]]
+    thread_controversies: dict[str, tuple[Controversy, ...]]
+    holdings: dict[str, tuple[Holding, ...]]
+    cited_by: dict[str, tuple[Citing, ...]]
+
+
+def number_references(site: Site, body: Body, positions: tuple[Position, ...] = ()) -> PageRefs:
+    """Number sources in reading order, deduplicated, with an anchor for every citing place."""
+    numbers: dict[str, int] = {}
+    places: dict[str, list[Occurrence]] = defaultdict(list)
+
+    def mark(source_id: str, label: str) -> CiteMark:
+        number = numbers.setdefault(source_id, len(numbers) + 1)
+        anchor = f"cite-{number}-{len(places[source_id]) + 1}"
+        places[source_id].append(Occurrence(anchor, label))
+        return number, anchor
+
+    body_marks = tuple(mark(c.source, c.section or "Text") for c in body.citations)
+    position_marks = {p.id: tuple(mark(s, f"Position {p.id}") for s in p.sources) for p in positions}
+    references = tuple(
+        Reference(number, site.sources[source_id], tuple(places[source_id])) for source_id, number in numbers.items()
+    )
+    return PageRefs(references, body_marks, position_marks)
+
+
+def link(site: Site) -> Links:
+    """Resolve every cross-reference of a validated site."""
+    controversies = site.controversies
+    refs = {slug: number_references(site, c.body, c.positions) for slug, c in controversies.items()}
+    refs |= {f"thread:{slug}": number_references(site, t.body) for slug, t in site.threads.items()}
+
+    related: dict[str, set[str]] = defaultdict(set)
+    for slug, c in controversies.items():
+        for other in c.see_also:
+            related[slug].add(other)
+            related[other].add(slug)
+
+    def by_title(items: set[str]) -> tuple[Controversy, ...]:
+        return tuple(sorted((controversies[s] for s in items), key=lambda c: (c.title, c.slug)))
+
+    by_thread: dict[str, list[Controversy]] = defaultdict(list)
+    holdings: dict[str, list[Holding]] = defaultdict(list)
+    cited_by: dict[str, list[Citing]] = defaultdict(list)
+    for slug, c in controversies.items():
+        by_thread[c.thread].append(c)
+        for p in c.positions:
+            for proponent in dict.fromkeys(p.proponents):
+                holdings[proponent].append(Holding(c, p))
+        for reference in refs[slug].references:
+            cited_by[reference.source.id].append(Citing(c, reference.number))
+
+    def newest_first(items: list[Controversy]) -> tuple[Controversy, ...]:
+        return tuple(sorted(items, key=lambda c: (-c.updated.toordinal(), c.title, c.slug)))
+
+    return Links(
+        refs=refs,
+        see_also={slug: by_title(related[slug]) for slug in controversies},
+        thread_controversies={slug: newest_first(by_thread[slug]) for slug in site.threads},
+        holdings={
+            slug: tuple(sorted(holdings[slug], key=lambda h: (h.controversy.title, h.position.id)))
+            for slug in site.proponents
+        },
+        cited_by={
+            sid: tuple(sorted(cited_by[sid], key=lambda c: (c.controversy.title, c.controversy.slug)))
+            for sid in site.sources
+        },
+    )

@@ -1,0 +1,128 @@
+"""The one configured Markdown parser, with the ``[@source-id]`` citation syntax.
+
+Bodies are parsed once at load time into tokens plus their citations (so validation can name the
+line of an unknown id) and rendered after linking, when each citation's reference number is known.
+Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from markupsafe import Markup
+from mdit_py_plugins.anchors import anchors_plugin
+
+from .errors import ContentError
+from .model import Body, Citation
+
+CITATION_RE = re.compile(r"\[@([^\]\s;]+)((?:\s*;\s*@[^\]\s;]+)*)\]")
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule: ``[@id]`` or ``[@a; @b]`` becomes one ``citation`` token per id."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = CITATION_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        ids = [match.group(1), *re.findall(r"@([^\]\s;]+)", match.group(2))]
+        for source_id in ids:
+            token = state.push("citation", "", 0)
+            token.meta = {"id": source_id, "offset": state.pos}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    number, anchor = env["citations"][tokens[idx].meta["index"]]
+    return f'<sup class="cite"><a href="#ref-{number}" id="{anchor}">[{number}]</a></sup>'
+
+
+def _heading_slug(title: str) -> str:
+    """Deterministic ASCII ids for headings: ``Key Tensions`` → ``key-tensions``."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
+
+
+@cache
+def parser() -> MarkdownIt:
+    """The shared MarkdownIt instance (CommonMark + tables + strikethrough + heading anchors)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # unsafe links are reported (and dropped) by parse_body instead
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    anchors_plugin(md, min_level=2, max_level=3, slug_func=_heading_slug)
+    return md
+
+
+def is_safe_link(url: str) -> bool:
+    """Links in bodies may be web or mail links, or relative links within the site."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme in SAFE_SCHEMES
+    return not url.startswith("//")  # protocol-relative URLs leave the site with the page's scheme
+
+
+def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[ContentError]]:
+    """Parse a Markdown body that starts on ``first_line`` of ``path``.
+
+    Returns the tokens, the citations in reading order, and errors for unsafe links and
+    top-level headings (the page title is the document's only ``<h1>``).
+    """
+    tokens = parser().parse(text, {})
+    citations: list[Citation] = []
+    errors: list[ContentError] = []
+    section = ""
+    block_line = first_line
+    for i, token in enumerate(tokens):
+        if token.map:
+            block_line = first_line + token.map[0]
+        if token.type == "heading_open":
+            if token.tag == "h1":
+                errors.append(
+                    ContentError(
+                        path, block_line, "use '##' headings in the body; the title comes from the front matter"
+                    )
+                )
+            section = tokens[i + 1].content
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            line = block_line + token.content[: child.meta.get("offset", 0)].count("\n") if child.meta else block_line
+            if child.type == "citation":
+                child.meta["index"] = len(citations)
+                citations.append(Citation(child.meta["id"], line, section))
+            elif child.type in ("link_open", "image"):
+                attr = "href" if child.type == "link_open" else "src"
+                url = str(child.attrGet(attr) or "")
+                if not is_safe_link(url):
+                    at = token.content.find(url.split(":", 1)[0] + ":")
+                    line = block_line + token.content[: max(at, 0)].count("\n")
+                    errors.append(
+                        ContentError(
+                            path, line, f"link to '{url}' is not allowed: use an http(s) URL or a relative link"
+                        )
+                    )
+                    child.attrSet(attr, "#")
+    return Body(tuple(tokens), tuple(citations)), errors
+
+
+def render_body(body: Body, citations: Sequence[tuple[int, str]]) -> Markup:
+    """HTML for ``body``; ``citations[i]`` is the (reference number, anchor id) of its i-th citation."""
+    html = parser().renderer.render(list(body.tokens), parser().options, {"citations": citations})
+    return Markup(html)

@@ -1,0 +1,199 @@
+"""Stage 2: check every record against the schema and every reference against the registries.
+
+Produces the typed ``Site`` or the complete list of problems: each record is checked on its own
+(fields, types, unknown keys), then the whole site (unknown ids, duplicates, dates in order).
+A reference to a record that exists but is itself invalid is not reported again: one mistake,
+one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from .errors import ContentError, ContentErrors, did_you_mean
+from .load import Document, RawContent, display_path, suggest_slug
+from .model import Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
+from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug
+from .yamltree import Map, field_lines, line_of
+
+T = TypeVar("T")
+
+
+@dataclass
+class Declared:
+    """Ids that exist in content, valid or not (``None``: the file could not be read at all)."""
+
+    sources: Collection[str] | None
+    proponents: Collection[str] | None
+    threads: Collection[str]
+    controversies: Collection[str]
+
+
+def _registry(
+    raw: Map | None, record: Record, path: str, make: Callable[..., T], errors: list[ContentError]
+) -> dict[str, T]:
+    """Entries of a ``sources.yaml``-style mapping, keyed by slug, in sorted order."""
+    entries: dict[str, T] = {}
+    for key in sorted(raw or {}):
+        assert raw is not None
+        line = line_of(raw, key)
+        if not is_slug(key):
+            errors.append(
+                ContentError(
+                    path,
+                    line,
+                    f"{record.name} id '{key}' must be lowercase letters, digits and hyphens "
+                    f"(e.g. '{suggest_slug(key)}')",
+                )
+            )
+            continue
+        value = raw[key]
+        if not isinstance(value, Map):
+            errors.append(ContentError(path, line, f"{record.name} '{key}' must be a mapping of fields"))
+            continue
+        clean, record_errors = check_record(value, record, path)
+        errors.extend(record_errors)
+        if not record_errors:
+            clean["line"] = line
+            entries[key] = make(key, **clean)
+    return entries
+
+
+def _document_fields(doc: Document, record: Record, errors: list[ContentError]) -> dict[str, Any] | None:
+    if not is_slug(doc.slug):
+        errors.append(
+            ContentError(
+                doc.path,
+                1,
+                "file name must be a slug of lowercase letters, digits and hyphens "
+                f"(e.g. '{suggest_slug(doc.slug)}.md')",
+            )
+        )
+    clean, record_errors = check_record(doc.meta, record, doc.path)
+    errors.extend(record_errors)
+    if record_errors or not is_slug(doc.slug):
+        return None
+    clean.pop("line")
+    return clean
+
+
+def _positions(doc: Document, raw_positions: list[dict[str, Any]], errors: list[ContentError]) -> tuple[Position, ...]:
+    seen: dict[str, int] = {}
+    for fields in raw_positions:
+        if fields["id"] in seen:
+            errors.append(
+                ContentError(
+                    doc.path,
+                    fields["line"],
+                    f"duplicate position id '{fields['id']}' (first on line {seen[fields['id']]})",
+                )
+            )
+        seen.setdefault(fields["id"], fields["line"])
+    return tuple(Position(**fields) for fields in raw_positions)
+
+
+def _unknown(
+    refs: Iterable[tuple[str, int]],
+    declared: Collection[str] | None,
+    what: str,
+    path: str,
+    errors: list[ContentError],
+    where: str = "",
+) -> None:
+    """Report each (id, line) that is not declared, suggesting the closest declared id."""
+    if declared is None:
+        return  # the registry itself is broken and already reported
+    for ref, line in refs:
+        if ref not in declared:
+            errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{did_you_mean(ref, declared)}"))
+
+
+def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> None:
+    """References between records: threads, proponents, sources, see-also, citations, dates."""
+    for thread in site.threads.values():
+        _unknown(((c.source, c.line) for c in thread.body.citations), declared.sources, "source", thread.path, errors)
+    for c in site.controversies.values():
+        _unknown([(c.thread, c.line_of("thread"))], declared.threads, "thread", c.path, errors)
+        _unknown(
+            ((s, c.line_of(f"see_also.{i}")) for i, s in enumerate(c.see_also)),
+            declared.controversies,
+            "controversy",
+            c.path,
+            errors,
+            where=" in 'see_also'",
+        )
+        if c.slug in c.see_also:
+            errors.append(ContentError(c.path, c.line_of("see_also"), "'see_also' lists this controversy itself"))
+        if c.updated < c.opened:
+            errors.append(
+                ContentError(c.path, c.line_of("updated"), f"'updated' ({c.updated}) is before 'opened' ({c.opened})")
+            )
+        for p in c.positions:
+            refs = [(s, p.line_of(f"proponents.{i}")) for i, s in enumerate(p.proponents)]
+            _unknown(refs, declared.proponents, "proponent", c.path, errors)
+            _unknown(
+                ((s, p.line_of(f"sources.{i}")) for i, s in enumerate(p.sources)),
+                declared.sources,
+                "source",
+                c.path,
+                errors,
+            )
+        _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
+
+
+def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
+    """The typed, cross-checked ``Site`` and its warnings; raises ``ContentErrors`` listing every problem."""
+    errors = list(raw.errors)
+    root = raw.root
+    config = None
+    if raw.site is not None:
+        clean, site_errors = check_record(raw.site, SITE, display_path(root, "site.yaml"))
+        errors.extend(site_errors)
+        if not site_errors:
+            clean.pop("line")
+            config = SiteConfig(**clean)
+    sources = _registry(
+        raw.sources, SOURCE, display_path(root, "sources.yaml"), lambda k, **f: Source(id=k, **f), errors
+    )
+    proponents = _registry(
+        raw.proponents, PROPONENT, display_path(root, "proponents.yaml"), lambda k, **f: Proponent(slug=k, **f), errors
+    )
+
+    threads: dict[str, Thread] = {}
+    for doc in raw.threads:
+        if (fields := _document_fields(doc, THREAD, errors)) is not None:
+            threads[doc.slug] = Thread(slug=doc.slug, path=doc.path, body=doc.body, **fields)
+
+    controversies: dict[str, Controversy] = {}
+    for doc in raw.controversies:
+        if (fields := _document_fields(doc, CONTROVERSY, errors)) is None:
+            continue
+        fields["positions"] = _positions(doc, fields["positions"], errors)
+        controversies[doc.slug] = Controversy(
+            slug=doc.slug, path=doc.path, body=doc.body, lines=field_lines(doc.meta), **fields
+        )
+
+    if config is None:
+        raise ContentErrors(
+            errors or [ContentError(display_path(root, "site.yaml"), 1, "site configuration is invalid")]
+        )
+    site = Site(
+        config=config,
+        threads=dict(sorted(threads.items())),
+        controversies=dict(sorted(controversies.items())),
+        sources=sources,
+        proponents=proponents,
+        content_dir=root,
+    )
+    declared = Declared(
+        sources=None if raw.sources is None else set(raw.sources),
+        proponents=None if raw.proponents is None else set(raw.proponents),
+        threads={d.slug for d in raw.threads} | set(raw.unreadable.get("threads", ())),
+        controversies={d.slug for d in raw.controversies} | set(raw.unreadable.get("controversies", ())),
+    )
+    _cross_check(site, declared, errors)
+    if any(e.severity == "error" for e in errors):
+        raise ContentErrors(errors)
+    return site, sorted(errors)

@@ -1,0 +1,134 @@
+"""YAML parsed into plain values that remember the line each key and item came from.
+
+PyYAML's ``safe_load`` forgets positions; contributors need ``path:line`` for every problem, so we
+compose the node graph (with the C parser when available) and construct the values ourselves.
+Aliases are expanded against a node budget so a "billion laughs" file fails fast and clearly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_NODES = 200_000
+"""More values than any real content file has; past this the file is refused, not expanded."""
+MAX_DEPTH = 64
+"""Content nests three levels deep; deeper is a mistake or an attack."""
+
+
+class Map(dict[str, Any]):
+    """A YAML mapping with the 1-based line of the mapping and of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class Seq(list[Any]):
+    """A YAML sequence with the 1-based line of the sequence and of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class YamlError(Exception):
+    """A file that is not valid YAML (or is too large to be content); carries the located error."""
+
+    def __init__(self, error: ContentError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+def line_of(container: Map | Seq, key: str | int) -> int:
+    """Line of ``container[key]``, falling back to the container's own line."""
+    if isinstance(container, Map) and isinstance(key, str):
+        return container.key_lines.get(key, container.line)
+    if isinstance(container, Seq) and isinstance(key, int) and key < len(container.item_lines):
+        return container.item_lines[key]
+    return getattr(container, "line", 1)
+
+
+def field_lines(mapping: Map) -> dict[str, int]:
+    """Line of each key, and of each list item as ``key.index``, for precise cross-reference errors."""
+    lines = dict(mapping.key_lines)
+    for key, value in mapping.items():
+        if isinstance(value, Seq):
+            lines.update({f"{key}.{i}": line for i, line in enumerate(value.item_lines)})
+    return lines
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
+    """Parse ``text`` (which starts at ``first_line`` of ``path``) into Map/Seq/scalars.
+
+    An empty document gives ``None``. Raises ``YamlError`` with the offending line.
+    """
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(ContentError(path, line, f"YAML syntax error: {problem}")) from None
+    except yaml.YAMLError as exc:  # e.g. a second document in a front matter block
+        raise YamlError(ContentError(path, first_line, f"YAML error: {exc}")) from None
+    if node is None:
+        return None
+    return _Builder(path, first_line).build(node, 0)
+
+
+class _Builder:
+    """Turns a composed node graph into values, counting nodes to stop alias bombs."""
+
+    def __init__(self, path: str, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.budget = MAX_NODES
+        self.constructor = yaml.SafeLoader("")
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def fail(self, node: yaml.Node, message: str) -> YamlError:
+        return YamlError(ContentError(self.path, self.line(node), message))
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(node, f"too many YAML values (more than {MAX_NODES}); is an alias expanding endlessly?")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"YAML nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            return self.build_map(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            seq = Seq(self.build(item, depth + 1) for item in node.value)
+            seq.line = self.line(node)
+            seq.item_lines = [self.line(item) for item in node.value]
+            return seq
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # left as text so validation can say which part of the date is wrong
+            raise self.fail(node, f"invalid YAML value {node.value!r}") from None
+        except yaml.YAMLError as exc:
+            raise self.fail(node, f"invalid YAML value {node.value!r}: {exc}") from None
+
+    def build_map(self, node: yaml.MappingNode, depth: int) -> Map:
+        result = Map()
+        result.line = self.line(node)
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "YAML merge keys ('<<') are not supported in content files")
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                raise self.fail(key_node, f"keys must be text, got {key!r}")
+            if key in result:
+                raise self.fail(key_node, f"duplicate key '{key}' (first on line {result.key_lines[key]})")
+            result[key] = self.build(value_node, depth + 1)
+            result.key_lines[key] = self.line(key_node)
+        return result

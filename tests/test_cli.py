@@ -1,0 +1,55 @@
+"""The command people run: exit codes, messages, options."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .helpers import PROJECT, html, make_content
+
+
+def test_check_on_valid_content_says_ok(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, out, err = run(tmp_path, "check", "--content", "content")
+    assert (code, err) == (0, "")
+    assert out.startswith("content: OK — 2 controversies, 3 sources, 2 proponents")
+
+
+def test_build_is_the_default_command(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, out, _ = run(tmp_path, "--content", "content", "--out", "public")
+    assert code == 0
+    assert "into public/" in out
+    assert (tmp_path / "public" / "index.html").is_file()
+
+
+def test_base_url_option_sets_canonical_and_feed_urls(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, _, _ = run(
+        tmp_path, "build", "--content", "content", "--out", "site", "--base-url", "https://example.org/ledger/"
+    )
+    assert code == 0
+    page = html(tmp_path / "site/controversies/first/index.html")
+    assert page.xpath("//link[@rel='canonical']/@href") == ["https://example.org/ledger/controversies/first/"]
+    assert "https://example.org/ledger/controversies/first/" in (tmp_path / "site/feed.xml").read_text()
+
+
+def test_shipped_content_checks_clean_from_the_project_root() -> None:
+    result = subprocess.run([sys.executable, "build.py", "check"], cwd=PROJECT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("content: OK")
+
+
+def test_missing_content_folder_is_a_located_error(tmp_path: Path, run) -> None:
+    code, _, err = run(tmp_path, "check", "--content", "nowhere")
+    assert code == 1
+    assert err.startswith("nowhere:1: content folder not found")
+
+
+def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), "publish"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr

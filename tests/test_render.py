@@ -1,0 +1,187 @@
+"""The shipped site as a reader sees it: the reference controversy, its cross-links, every page kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ledger.pipeline import Options, build
+
+from .helpers import broken_links, follow, html, make_content, page_file, text
+
+CONTROVERSY = "controversies/scaling-laws-hitting-a-wall/"
+THREAD_TITLE = "The Scaling Laws Debate: Will Bigger Always Mean Better?"
+
+# The reference page (seeds/003), position by position: letter, claim, confidence, proponents.
+POSITIONS = [
+    (
+        "A",
+        "Scaling continues to produce meaningful gains — apparent plateaus are temporary and will be overcome by "
+        "next-generation compute and data",
+        "Medium",
+        ["OpenAI leadership", "NVIDIA", "Infrastructure investors", "Some AI researchers"],
+    ),
+    (
+        "B",
+        "Training-time scaling is hitting diminishing returns, but test-time compute (reasoning) and efficiency "
+        "improvements open new productive axes",
+        "High",
+        ["OpenAI o-series team", "Anthropic", "DeepSeek", "Efficiency researchers"],
+    ),
+    (
+        "C",
+        "The current paradigm (transformers + language modeling) is approaching fundamental limits that no amount of "
+        "scale, efficiency, or inference compute can overcome",
+        "Low",
+        ["Some academic researchers", "Gary Marcus", "Neuroscience-inspired AI researchers"],
+    ),
+    (
+        "D",
+        "Scaling laws hold for training loss but not for meaningful capabilities — benchmark improvements don't "
+        "translate to real-world utility gains at the same rate",
+        "Medium",
+        ["Applied AI practitioners", "Some enterprise users", "Evaluation researchers"],
+    ),
+]
+REFERENCES = [
+    ("Scaling Laws for Neural Language Models (Kaplan et al.)", "https://arxiv.org/abs/2001.08361", "A"),
+    ("Introducing GPT-4.5", "https://openai.com/index/introducing-gpt-4-5/", "A"),
+    ("Learning to Reason with LLMs", "https://openai.com/index/learning-to-reason-with-llms/", "B"),
+    ("DeepSeek-R1: Reasoning via reinforcement learning", "https://arxiv.org/abs/2501.12948", "B"),
+    (
+        "Deep Learning Is Hitting a Wall (Gary Marcus, Nautilus)",
+        "https://nautil.us/deep-learning-is-hitting-a-wall-238440/",
+        "C",
+    ),
+    ("Are Emergent Abilities of Large Language Models a Mirage?", "https://arxiv.org/abs/2304.15004", "D"),
+]
+
+
+@pytest.fixture(scope="module")
+def page(shipped_site: Path):
+    return html(page_file(shipped_site, CONTROVERSY))
+
+
+def test_title_and_thread_sentence_without_doubled_article(page) -> None:
+    assert text(page.xpath("//h1")[0]) == "Are Scaling Laws Hitting a Wall?"
+    lede = page.xpath("//p[@class='lede']")[0]
+    assert text(lede) == f"A multi-axis controversy in {THREAD_TITLE} thread."
+    assert "the The" not in text(page)
+    (link,) = lede.xpath(".//a")
+    assert link.get("href") == "../../threads/scaling-laws-debate/"
+
+
+def test_sections_from_the_reference(page) -> None:
+    headings = [text(h) for h in page.xpath("//article//h2")]
+    assert headings[:3] == ["Context", "Key Tensions", "Status"]
+    body = text(page)
+    for tension in (
+        "Training vs. inference scaling:",
+        "Benchmark improvement vs. real-world utility:",
+        "The DeepSeek challenge:",
+    ):
+        assert tension in body
+    assert "cannot be ruled out" in body
+    assert "Updated 1 February 2026" in body
+
+
+@pytest.mark.parametrize(("letter", "claim", "confidence", "proponents"), POSITIONS)
+def test_each_position_shows_claim_confidence_proponents(page, letter, claim, confidence, proponents) -> None:
+    (section,) = page.xpath(f"//section[@id='position-{letter.lower()}']")
+    assert text(section.xpath(".//h2")[0]) == f"Position {letter}: {claim}"
+    assert text(section.xpath(".//*[contains(@class, 'confidence')]")[0]) == f"Confidence: {confidence}"
+    assert [text(a) for a in section.xpath(".//a[@class='chip']")] == proponents
+
+
+def test_every_proponent_link_leads_to_a_page_listing_that_position(shipped_site: Path, page) -> None:
+    for section in page.xpath("//section[@class='position']"):
+        anchor = section.get("id")
+        for chip in section.xpath(".//a[@class='chip']"):
+            proponent = html(follow(shipped_site, "/" + CONTROVERSY, chip.get("href")))
+            hrefs = proponent.xpath("//li[@class='holding']/a/@href")
+            assert f"../../{CONTROVERSY}#{anchor}" in hrefs, chip.get("href")
+
+
+def test_references_numbered_in_reading_order_with_backlinks(page) -> None:
+    items = page.xpath("//section[@class='references']//li")
+    assert [li.get("id") for li in items] == [f"ref-{n}" for n in range(1, 7)]
+    for li, (label, url, letter) in zip(items, REFERENCES, strict=True):
+        title = li.xpath(".//a[@class='ref-title']")[0]
+        assert (text(title), title.get("href")) == (label, url)
+        backlinks = li.xpath(".//span[@class='backlinks']/a[starts-with(@href, '#')]")
+        assert [text(a) for a in backlinks] == [f"↩ Position {letter}"]
+        target = backlinks[0].get("href")[1:]
+        (cited,) = page.xpath(f"//*[@id='{target}']")
+        assert cited.xpath(f"ancestor::section[@id='position-{letter.lower()}']")
+
+
+def test_position_sources_link_to_their_reference_numbers(page) -> None:
+    numbers = [a.get("href") for a in page.xpath("//ul[@class='position-sources']/li/a")]
+    assert numbers == [f"#ref-{n}" for n in range(1, 7)]
+
+
+def test_index_and_thread_list_the_controversy(shipped_site: Path) -> None:
+    index = html(shipped_site / "index.html")
+    row = index.xpath("//table[@class='controversies']//tr[th[@scope='row']]")[0]
+    assert [text(cell) for cell in row] == ["Are Scaling Laws Hitting a Wall?", "Contested", "4", "1 February 2026"]
+    assert index.xpath(f"//h2/a[text()='{THREAD_TITLE}']/@href") == ["threads/scaling-laws-debate/"]
+    thread = html(shipped_site / "threads/scaling-laws-debate/index.html")
+    assert thread.xpath("//table[@class='controversies']//a/@href") == ["../../" + CONTROVERSY]
+
+
+def test_sources_page_lists_who_cites_each_source(shipped_site: Path) -> None:
+    sources = html(shipped_site / "sources/index.html")
+    (kaplan,) = sources.xpath("//li[@id='source-kaplan-2020-scaling-laws']")
+    assert kaplan.xpath(".//span[@class='backlinks']/a/@href") == [f"../{CONTROVERSY}#ref-1"]
+
+
+def test_header_links_rss_and_github_and_autodiscovers_feeds(shipped_site: Path) -> None:
+    for file in shipped_site.rglob("*.html"):
+        page = html(file)
+        links = {text(a): a.get("href") for a in page.xpath("//header//a")}
+        assert links["GitHub"] == "https://github.com/the-ledger/ledger", file
+        assert links["RSS"].endswith("feed.xml"), file
+        types = page.xpath("//link[@rel='alternate']/@type")
+        assert "application/rss+xml" in types and "application/atom+xml" in types, file
+
+
+def test_every_internal_link_resolves(shipped_site: Path) -> None:
+    assert broken_links(shipped_site) == []
+
+
+def test_see_also_is_symmetric(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(Options(content=make_content(tmp_path / "content"), out=out))
+    first = html(out / "controversies/first/index.html")
+    second = html(out / "controversies/second/index.html")
+    assert first.xpath("//section[@class='see-also']//a/@href") == ["../../controversies/second/"]
+    assert second.xpath("//section[@class='see-also']//a/@href") == ["../../controversies/first/"]
+
+
+def test_body_citations_number_before_position_sources(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(Options(content=make_content(tmp_path / "content"), out=out))
+    page = html(out / "controversies/first/index.html")
+    # Body: post-two, book-three, paper-one, post-two again; then positions cite paper-one, post-two.
+    assert [a.text for a in page.xpath("//sup[@class='cite']/a")] == ["[1]", "[2]", "[3]", "[1]"]
+    refs = page.xpath("//section[@class='references']//li")
+    assert [text(li.xpath(".//*[@class='ref-title']")[0]) for li in refs] == [
+        "A Second Post",
+        "A Third Book",
+        "The First Paper",
+    ]
+    backlinks = [text(a) for a in refs[0].xpath(".//span[@class='backlinks']/a[starts-with(@href, '#')]")]
+    assert backlinks == ["↩ Context", "↩ Status", "↩ Position A"]
+    assert broken_links(out) == []
+
+
+def test_raw_html_in_markdown_is_escaped(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    second = content / "controversies" / "second.md"
+    second.write_text(second.read_text() + "\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n")
+    out = tmp_path / "site"
+    build(Options(content=content, out=out))
+    page = html(out / "controversies/second/index.html")
+    assert not page.xpath("//script") and not page.xpath("//img")
+    assert "<script>alert(1)</script>" in text(page)

@@ -1,0 +1,48 @@
+"""Line-aware YAML: values remember their lines; hostile YAML fails fast with a located error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ledger.yamltree import Map, Seq, YamlError, field_lines, parse_yaml
+
+
+def test_values_and_lines() -> None:
+    value = parse_yaml("a: 1\nb:\n  - x\n  - y\nc: 2024-11-09\n", "f.yaml", first_line=10)
+    assert isinstance(value, Map) and isinstance(value["b"], Seq)
+    assert value == {"a": 1, "b": ["x", "y"], "c": dt.date(2024, 11, 9)}
+    assert field_lines(value) == {"a": 10, "b": 11, "b.0": 12, "b.1": 13, "c": 14}
+
+
+def test_impossible_dates_stay_text_for_the_validator() -> None:
+    assert parse_yaml("d: 2024-02-30", "f.yaml") == {"d": "2024-02-30"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: [1\n", "f.yaml:2: YAML syntax error"),
+        ("a: 1\na: 2\n", "f.yaml:2: duplicate key 'a' (first on line 1)"),
+        ("? [1, 2]\n: x\n", "f.yaml:1: keys must be text"),
+        ("a: !!python/object:os.system x\n", "f.yaml:1: invalid YAML value"),
+        ("base: &b {x: 1}\nother:\n  <<: *b\n", "f.yaml:3: YAML merge keys"),
+        ("a: " + "[" * 100 + "]" * 100 + "\n", "nested more than 64 levels"),
+    ],
+)
+def test_bad_yaml_is_a_located_error(text: str, message: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "f.yaml")
+    assert message in str(caught.value)
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 10)
+    ]
+    with pytest.raises(YamlError) as caught:
+        parse_yaml("\n".join(lines), "bomb.yaml")
+    assert "too many YAML values" in str(caught.value)
