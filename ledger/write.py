@@ -1,15 +1,20 @@
 """Stage 5: the only module that touches the output folder.
 
-The site is written into a fresh sibling folder and swapped in with renames, so readers (and
-``serve``) never see a half-written site and a failed build leaves the previous one intact.
+The site is written into a fresh sibling folder and swapped in with one atomic rename
+(``renameat2(RENAME_EXCHANGE)`` on Linux), so readers and ``serve`` never see a half-written site,
+a failed or killed build leaves the previous one intact, and concurrent builds queue on a lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 FIXED_MTIME = 315532800  # 1980-01-01: file times carry no build clock into the output
@@ -21,7 +26,7 @@ class UnsafePath(ValueError):
 
 def _target(root: Path, relative: str) -> Path:
     pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
         raise UnsafePath(f"refusing to write outside the output folder: {relative!r}")
     return root.joinpath(*pure.parts)
 
@@ -39,21 +44,56 @@ def write_tree(root: Path, files: Mapping[str, str | bytes], static: Path | None
         os.utime(path, (FIXED_MTIME, FIXED_MTIME))
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False where the OS cannot (then the caller renames twice)."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output's parent folder so two builds take turns (no lock file left behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Staging folders of builds that were killed before they finished (safe: we hold the lock)."""
+    for stale in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
 def publish(out: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
-    """Replace the folder ``out`` with exactly ``files`` + static assets, atomically per rename."""
+    """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        write_tree(staging, files, static)
-        staging.chmod(0o755)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            out.rename(retired / out.name)
-            staging.rename(out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    with _locked(out.parent):
+        _remove_leftovers(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            write_tree(staging, files, static)
+            staging.chmod(0o755)
+            if not out.exists():
+                staging.rename(out)
+            elif _exchange(staging, out):
+                shutil.rmtree(staging)  # it now holds the previous site
+            else:
+                retired = staging.with_name(staging.name.replace(".new-", ".old-"))
+                out.rename(retired)
+                staging.rename(out)
+                shutil.rmtree(retired, ignore_errors=True)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)

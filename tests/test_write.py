@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,73 @@ def test_build_refuses_to_replace_an_unrelated_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputRefused):
         build(Options(content=make_content(tmp_path / "content"), out=tmp_path / "photos"))
     assert (tmp_path / "photos" / "cat.jpg").read_bytes() == b"meow"
+
+
+KILLED_MID_WRITE = """
+import pathlib, sys, time
+from ledger import write
+real_write_tree = write.write_tree
+def stalled(root, files, static):
+    real_write_tree(root, dict(sorted(files.items())[:3]), static)  # a few files written, most not
+    pathlib.Path(sys.argv[3]).write_text("stalled")
+    time.sleep(120)
+write.write_tree = stalled
+from ledger.cli import main
+main(["build", "--content", sys.argv[1], "--out", sys.argv[2]])
+"""
+
+
+def test_build_killed_mid_write_leaves_previous_site_and_next_build_succeeds(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    out = tmp_path / "site"
+    build(Options(content=content, out=out))
+    before = tree_digest(out)
+    first = content / "controversies" / "first.md"
+    first.write_text(first.read_text().replace("Yes, it is.", "Yes, it is now."))
+    marker = tmp_path / "marker"
+
+    child = subprocess.Popen([sys.executable, "-c", KILLED_MID_WRITE, str(content), str(out), str(marker)], cwd=PROJECT)
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the build never reached the write stage"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.wait(timeout=10)
+
+    assert tree_digest(out) == before
+    assert list(tmp_path.glob(".site.new-*")), "expected the killed build's staging folder to be left behind"
+    build(Options(content=content, out=out))
+    assert "Yes, it is now." in (out / "controversies/first/index.html").read_text()
+    assert not list(tmp_path.glob(".site.*")), "leftovers of the killed build are cleaned up"
+
+
+def test_concurrent_builds_into_one_folder_produce_one_complete_site(tmp_path: Path) -> None:
+    variants = []
+    for name, claim in (("a", "Yes, variant A."), ("b", "Yes, variant B.")):
+        content = make_content(tmp_path / f"content-{name}")
+        first = content / "controversies" / "first.md"
+        first.write_text(first.read_text().replace("Yes, it is.", claim))
+        build(Options(content=content, out=tmp_path / f"expected-{name}"))
+        variants.append(tree_digest(tmp_path / f"expected-{name}"))
+    out = tmp_path / "shared" / "site"
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(PROJECT / "build.py"),
+                    "--content",
+                    str(tmp_path / f"content-{n}"),
+                    "--out",
+                    str(out),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            for n in ("a", "b")
+        ]
+        assert [r.wait(timeout=60) for r in runs] == [0, 0], [r.stderr.read() for r in runs if r.stderr]
+        assert tree_digest(out) in variants
+        assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
