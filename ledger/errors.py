@@ -26,7 +26,9 @@ class ContentError:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        message = " ".join(self.message.split())  # always one line, whatever a library's message held
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)  # no terminal escapes
+        return f"{self.path}:{self.line}: {prefix}{message}"
 
 
 class ContentErrors(Exception):

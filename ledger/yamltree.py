@@ -73,6 +73,10 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlError(ContentError(path, line, f"YAML syntax error: {problem}")) from None
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text[: exc.position].count("\n")
+        message = f"character {exc.character!r} is not allowed in YAML (control characters must be removed)"
+        raise YamlError(ContentError(path, line, message)) from None
     except yaml.YAMLError as exc:  # e.g. a second document in a front matter block
         raise YamlError(ContentError(path, first_line, f"YAML error: {exc}")) from None
     if node is None:
