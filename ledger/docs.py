@@ -79,10 +79,12 @@ def section(file: ContentFile, project: Path) -> list[str]:
         "mapping": "The file is one mapping of these fields.",
         "front-matter": "A Markdown file: these fields go in its front matter, between two `---` lines; "
         "the text after it is the body.",
-        "registry": f"One entry per {file.record.name}, keyed by its {file.key} (a slug); each entry has these fields.",
+        "registry": f"One entry per {file.record.name}, keyed by its {file.key} (a slug), each with these fields.",
         "list": f"A list of {file.record.name}s, each with these fields.",
     }.get(file.shape, "")
-    lines = [f"## `{file.path}`", "", f"{file.record.doc} {shape}", "", *field_table(file.record), ""]
+    doc = file.record.doc.split(": ", 1)[1] if file.record.doc.startswith("content/") else file.record.doc
+    intro = shape if file.shape == "registry" else f"{doc[:1].upper()}{doc[1:]} {shape}"
+    lines = [f"## `{file.path}`", "", intro, "", *field_table(file.record), ""]
     for nested in nested_records(file.record):
         lines += [f"### Each {nested.name}", "", nested.doc, "", *field_table(nested), ""]
     example = example_file(file, project)
