@@ -71,6 +71,8 @@ class Added:
     path: Path
     line: int
     id: str
+    updated_line: int | None = None
+    """For a new position: the line of the controversy's ``updated:``, which the contributor must bump."""
 
 
 # --- YAML text for new entries (scalars are quoted by PyYAML's emitter, never by hand) ---
@@ -260,7 +262,7 @@ def new_position(content: Path, name: str) -> Added:
             raise AssertionError(f"inserting position {letter} into {file} went wrong: positions are now {ids}")
 
     _write_checked(file, text, new_text, added_as_expected)
-    return Added(file, insert + 1, letter)
+    return Added(file, insert + 1, letter, meta.key_lines.get("updated"))
 
 
 # --- new source / new proponent ---
@@ -367,9 +369,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"{added.path}: created controversy '{added.id}' with positions A and B; {NEXT_STEPS}")
         elif args.what == "position":
             added = new_position(args.content, args.controversy)
+            updated = f" on line {added.updated_line}" if added.updated_line else ""
             print(
                 f"{added.path}:{added.line}: added position {added.id}; {NEXT_STEPS}\n"
-                "Also set 'updated:' to today's date."
+                f"Also set 'updated:'{updated} to today's date, {dt.date.today().isoformat()}."
             )
         elif args.what == "source":
             added = new_source(

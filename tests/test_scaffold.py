@@ -56,6 +56,7 @@ def test_new_position_inserts_after_the_last_and_changes_nothing_else(content: P
     assert block[0] == b"  - id: E\n"
     assert all(line.startswith(b"    ") for line in block[1:])
     assert out.startswith(f"content/controversies/{CONTROVERSY}.md:{at + 1}: added position E;")
+    assert "Also set 'updated:' on line 9 to today's date" in out
 
 
 def test_new_position_left_as_is_fails_check_naming_each_placeholder(content: Path, run) -> None:
