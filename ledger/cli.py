@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import generate, scaffold
+from . import generate, scaffold_cli
 from .errors import ContentError, ContentErrors
 from .github import annotation
 from .pipeline import Options, OutputRefused, build, check
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     common(serve)
     serve.add_argument("--port", type=int, default=8000)
-    scaffold.add_commands(commands)
+    scaffold_cli.add_commands(commands)
     generate.add_commands(commands)
     return parser
 
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
     if args.command == "new":
-        return scaffold.run(args)
+        return scaffold_cli.run(args)
     if args.command in ("docs", "schema"):
         return generate.run(args)
     options = _options(args)

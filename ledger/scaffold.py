@@ -8,10 +8,8 @@ own documentation; ``check`` refuses a file that still holds one, naming the lin
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,7 @@ from .schema import (
     PLACEHOLDER,
     POSITION,
     PROPONENT,
-    PROPONENT_KINDS,
     SOURCE,
-    SOURCE_KINDS,
     Field,
     Record,
     is_slug,
@@ -35,6 +31,7 @@ from .schema import (
 from .yamltree import Map, Seq, YamlError, parse_yaml
 
 FENCE_RE = re.compile(r"-{3,}\s*")
+NEXT_STEPS = "replace every 'TODO:' placeholder, then run: python build.py check"
 SLUG_WORDS = 8
 """A slug derived from a title keeps at most this many words."""
 
@@ -73,6 +70,12 @@ class Added:
     id: str
     updated_line: int | None = None
     """For a new position: the line of the controversy's ``updated:``, which the contributor must bump."""
+    todo: bool = True
+    """Whether the new text holds placeholders to replace."""
+
+    @property
+    def next_steps(self) -> str:
+        return NEXT_STEPS if self.todo else "then run: python build.py check"
 
 
 # --- YAML text for new entries (scalars are quoted by PyYAML's emitter, never by hand) ---
@@ -299,7 +302,7 @@ def add_registry_entry(file: Path, record: Record, key: str, values: dict[str, A
             raise AssertionError(f"adding '{key}' to {file} went wrong")
 
     _write_checked(file, text, new_text, added_as_expected)
-    return Added(file, line, key)
+    return Added(file, line, key, todo=any(PLACEHOLDER in line for line in block))
 
 
 def new_source(content: Path, title: str, source_id: str | None, **values: Any) -> Added:
@@ -310,88 +313,3 @@ def new_source(content: Path, title: str, source_id: str | None, **values: Any) 
 def new_proponent(content: Path, name: str, slug: str | None, **values: Any) -> Added:
     key = _slug_option(slug, name, "proponent slug")
     return add_registry_entry(content / "proponents.yaml", PROPONENT, key, {"name": name, **values})
-
-
-# --- Command line ---
-
-
-def add_commands(commands: Any) -> None:
-    """Register ``new controversy|position|source|proponent`` on the CLI's subcommands."""
-    new = commands.add_parser("new", help="start a controversy, position, source or proponent with placeholders")
-    kinds = new.add_subparsers(dest="what", metavar="{controversy,position,source,proponent}", required=True)
-
-    def sub(name: str, help: str) -> argparse.ArgumentParser:
-        parser = kinds.add_parser(name, help=help)
-        parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-        return parser
-
-    c = sub("controversy", "create content/controversies/<slug>.md")
-    c.add_argument("title", help="the contested question, e.g. 'Are Scaling Laws Hitting a Wall?'")
-    c.add_argument("--thread", required=True, help="slug of the thread it belongs to (a file in content/threads/)")
-    c.add_argument("--slug", help="file name without .md (default: derived from the title)")
-    c.add_argument("--today", type=dt.date.fromisoformat, help="date written as 'updated' (default: today)")
-    p = sub("position", "add the next lettered position to a controversy")
-    p.add_argument("controversy", help="the controversy's slug (or its file)")
-    s = sub("source", "add an entry to content/sources.yaml")
-    s.add_argument("title", help="the exact published title")
-    s.add_argument("--id", dest="source_id", help="the id to cite it by (default: derived from the title)")
-    s.add_argument("--kind", choices=SOURCE_KINDS)
-    s.add_argument("--url", help="where to read it (http or https)")
-    s.add_argument("--author", action="append", dest="authors", help="an author (repeat for each)")
-    s.add_argument("--venue", help="journal, conference, publisher or site")
-    s.add_argument("--date", help="publication date: YYYY-MM-DD, YYYY-MM or YYYY")
-    r = sub("proponent", "add an entry to content/proponents.yaml")
-    r.add_argument("name", help="display name, e.g. 'NVIDIA'")
-    r.add_argument("--slug", help="the slug positions use (default: derived from the name)")
-    r.add_argument("--kind", choices=PROPONENT_KINDS)
-    r.add_argument("--url", help="official page (http or https)")
-    r.add_argument("--description", help="one neutral line")
-
-
-def _date_value(text: str | None) -> Any:
-    """A date option as YAML writes it unquoted: a date for YYYY-MM-DD, an int for YYYY, else the text."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else int(text) if len(text) == 4 else text
-    except ValueError:
-        return text
-
-
-NEXT_STEPS = "replace every 'TODO:' placeholder, then run: python build.py check"
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run a ``new`` command: print where the entry was written and what to do next; 1 when refused."""
-    try:
-        if args.what == "controversy":
-            added = new_controversy(args.content, args.thread, args.title, args.slug, args.today or dt.date.today())
-            print(f"{added.path}: created controversy '{added.id}' with positions A and B; {NEXT_STEPS}")
-        elif args.what == "position":
-            added = new_position(args.content, args.controversy)
-            updated = f" on line {added.updated_line}" if added.updated_line else ""
-            print(
-                f"{added.path}:{added.line}: added position {added.id}; {NEXT_STEPS}\n"
-                f"Also set 'updated:'{updated} to today's date, {dt.date.today().isoformat()}."
-            )
-        elif args.what == "source":
-            added = new_source(
-                args.content,
-                args.title,
-                args.source_id,
-                kind=args.kind,
-                url=args.url,
-                authors=args.authors,
-                venue=args.venue,
-                date=_date_value(args.date),
-            )
-            print(f"{added.path}:{added.line}: added source '{added.id}' (cite it as [@{added.id}]); {NEXT_STEPS}")
-        else:
-            added = new_proponent(
-                args.content, args.name, args.slug, kind=args.kind, url=args.url, description=args.description
-            )
-            print(f"{added.path}:{added.line}: added proponent '{added.id}'; {NEXT_STEPS}")
-    except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0

@@ -204,13 +204,14 @@ def test_new_proponent_with_every_option_passes_check(content: Path, run) -> Non
     file = content / "proponents.yaml"
     before = file.read_bytes()
 
-    code, _, err = run(
+    code, out, err = run(
         content.parent,
         *("new", "proponent", "Yann LeCun", "--kind", "person", "--url", "https://yann.lecun.com/"),
         *("--description", "Chief AI scientist at Meta; argues LLMs alone will not reach human-level AI."),
     )
 
     assert (code, err) == (0, "")
+    assert out == "content/proponents.yaml:78: added proponent 'yann-lecun'; then run: python build.py check\n"
     _, block = added_lines(before, file.read_bytes())
     assert block[:3] == [b"\n", b"yann-lecun:\n", b"  name: Yann LeCun\n"]
     code, _, err = run(content.parent, "check", *TODAY)
