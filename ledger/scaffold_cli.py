@@ -31,10 +31,12 @@ def add_commands(commands: Any) -> None:
     p.add_argument("controversy", help="the controversy's slug (or its file)")
     s = sub("source", "add an entry to content/sources.yaml")
     s.add_argument("title", help="the exact published title")
-    s.add_argument("--id", dest="source_id", help="the id to cite it by (default: derived from the title)")
+    s.add_argument(
+        "--id", dest="source_id", metavar="ID", help="the id to cite it by (default: derived from the title)"
+    )
     s.add_argument("--kind", choices=SOURCE_KINDS)
     s.add_argument("--url", help="where to read it (http or https)")
-    s.add_argument("--author", action="append", dest="authors", help="an author (repeat for each)")
+    s.add_argument("--author", action="append", dest="authors", metavar="NAME", help="an author (repeat for each)")
     s.add_argument("--venue", help="journal, conference, publisher or site")
     s.add_argument("--date", help="publication date: YYYY-MM-DD, YYYY-MM or YYYY")
     r = sub("proponent", "add an entry to content/proponents.yaml")
