@@ -7,19 +7,22 @@ misuse of the command exits 2. Nothing here is needed by tests, which call ``mai
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 
+from . import generate, scaffold_cli
 from .errors import ContentError, ContentErrors
+from .github import annotation
 from .pipeline import Options, OutputRefused, build, check
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build The Ledger from content/ into site/.")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,docs,schema}")
 
     def common(sub: argparse.ArgumentParser, out: bool = True) -> None:
         sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -27,23 +30,42 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
             sub.add_argument("--base-url", help="override base_url from site.yaml")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument(
+            "--format",
+            choices=("text", "github"),
+            default="text",
+            help="problems as 'path:line: message' (text) or as GitHub workflow annotations (github)",
+        )
+        sub.add_argument(
+            "--today", type=dt.date.fromisoformat, help="date to judge stale pages against, YYYY-MM-DD (default: today)"
+        )
 
     common(commands.add_parser("build", help="build the site (the default)"))
     common(commands.add_parser("check", help="validate content without writing anything"), out=False)
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     common(serve)
     serve.add_argument("--port", type=int, default=8000)
+    scaffold_cli.add_commands(commands)
+    generate.add_commands(commands)
     return parser
 
 
-def _report(problems: Sequence[ContentError]) -> None:
+def _report(problems: Sequence[ContentError], fmt: str = "text") -> None:
+    """Problems on stderr as ``path:line: message``, or as annotations on stdout, where GitHub reads them."""
     for problem in problems:
-        print(problem, file=sys.stderr)
+        if fmt == "github":
+            print(annotation(problem))
+        else:
+            print(problem, file=sys.stderr)
 
 
 def _options(args: argparse.Namespace) -> Options:
     return Options(
-        content=args.content, out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None)
+        content=args.content,
+        out=getattr(args, "out", Path("site")),
+        base_url=getattr(args, "base_url", None),
+        strict=args.strict,
+        today=args.today,
     )
 
 
@@ -52,13 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
     args = _parser().parse_args(argv)
+    if args.command == "new":
+        return scaffold_cli.run(args)
+    if args.command in ("docs", "schema"):
+        return generate.run(args)
     options = _options(args)
     try:
         if args.command == "check":
             site, warnings = check(options)
-            _report(warnings)
-            if args.strict and warnings:
-                return 1
+            _report(warnings, args.format)
             print(
                 f"{options.content}: OK — {len(site.controversies)} controversies, {len(site.sources)} sources, "
                 f"{len(site.proponents)} proponents, {len(warnings)} warnings"
@@ -69,16 +93,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return serve(options, port=args.port)
         report = build(options)
-        _report(report.warnings)
-        if args.strict and report.warnings:
-            return 1
+        _report(report.warnings, args.format)
         seconds = sum(report.timings.values())
         print(f"Built {len(report.files)} files into {options.out}/ in {seconds:.2f}s")
         return 0
     except ContentErrors as exc:
-        _report(exc.errors)
+        _report(exc.errors, args.format)
         count = sum(e.severity == "error" for e in exc.errors)
-        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        if count:
+            print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        else:
+            count = len(exc.errors)
+            print(f"{count} warning{'s' if count != 1 else ''} and --strict; nothing was written.", file=sys.stderr)
         return 1
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -16,6 +16,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .errors import ContentError
 from .markdown import parse_body
 from .model import Body
+from .schema import PLACEHOLDER
 from .yamltree import Map, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
@@ -106,7 +107,17 @@ def load_document(file: Path, shown: str, raw: RawContent) -> Document | None:
         return None
     body, errors = parse_body(body_text, shown, body_line)
     raw.errors.extend(errors)
+    raw.errors.extend(body_placeholders(body_text, shown, body_line))
     return Document(file.stem, shown, meta, body)
+
+
+def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
+    """An error for each body line still holding a ``TODO:`` placeholder written by ``build.py new``."""
+    return [
+        ContentError(shown, first_line + i, "this line is still a TODO placeholder: replace it with your text")
+        for i, line in enumerate(text.splitlines())
+        if PLACEHOLDER in line
+    ]
 
 
 def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True) -> Map | None:

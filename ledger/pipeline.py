@@ -6,12 +6,14 @@ Commands (build, check, serve) and tests call these functions; none of them prin
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors
 from .link import Links, link
+from .lint import lint
 from .load import load
 from .model import Site
 from .render import Output, render_site
@@ -32,6 +34,10 @@ class Options:
     static: Path = PROJECT / "static"
     base_url: str | None = None
     """Overrides ``base_url`` from site.yaml (e.g. for a preview or a project site)."""
+    strict: bool = False
+    """Warnings fail like errors, before anything is written."""
+    today: dt.date | None = None
+    """The date warnings about stale pages are judged against (default: the clock's); never affects output."""
 
 
 @dataclass
@@ -49,8 +55,11 @@ class OutputRefused(Exception):
 
 
 def check(options: Options) -> tuple[Site, list[ContentError]]:
-    """Load and validate; raises ``ContentErrors`` with every problem."""
+    """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
     site, warnings = validate(load(options.content))
+    warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
+    if options.strict and warnings:
+        raise ContentErrors(warnings)
     if options.base_url is not None:
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=options.base_url))
     return site, warnings

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from . import feeds
+from . import feeds, github
 from .link import Links
 from .markdown import render_body
 from .model import Controversy, PartialDate, Site
@@ -74,7 +74,7 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url=_url, confidence_levels=CONFIDENCE)
+    env.globals.update(url=_url, confidence_levels=CONFIDENCE, github=github)
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env
 

@@ -25,6 +25,10 @@ STATUS = ("contested", "leaning", "settled", "dormant")
 SOURCE_KINDS = ("paper", "report", "press", "blog", "opinion", "primary", "dataset", "talk")
 PROPONENT_KINDS = ("person", "organization", "group")
 
+PLACEHOLDER = "TODO:"
+"""What ``build.py new`` writes where a contributor must fill something in; ``check`` refuses it."""
+PLACEHOLDER_RE = re.compile(r"\s*TODO:")
+
 
 @dataclass(frozen=True)
 class Field:
@@ -140,8 +144,47 @@ PROPONENT = Record(
 )
 
 
+# --- Content files: which record each file holds (read by the JSON Schema export and the docs) ---
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """A kind of file in content/ and the record it holds."""
+
+    name: str
+    """Names the exported schema: ``schemas/<name>.schema.json``."""
+    path: str
+    """Where it lives in the repository, e.g. ``content/sources.yaml`` or ``content/controversies/*.md``."""
+    record: Record
+    shape: str
+    """``mapping`` (the file is one record), ``front-matter`` (a Markdown file's front matter is one record),
+    ``registry`` (records keyed by ``key``) or ``list`` (a list of records)."""
+    key: str = ""
+    """For a registry: what its keys are called (``id``, ``slug``)."""
+
+
+CONTENT_FILES = (
+    ContentFile("site", "content/site.yaml", SITE, "mapping"),
+    ContentFile("thread", "content/threads/*.md", THREAD, "front-matter"),
+    ContentFile("controversy", "content/controversies/*.md", CONTROVERSY, "front-matter"),
+    ContentFile("sources", "content/sources.yaml", SOURCE, "registry", key="id"),
+    ContentFile("proponents", "content/proponents.yaml", PROPONENT, "registry", key="slug"),
+)
+
+
 def is_slug(value: object) -> bool:
     return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
+
+
+def is_placeholder(value: object) -> bool:
+    """True for text ``build.py new`` left to be replaced (``TODO: …``)."""
+    return isinstance(value, str) and PLACEHOLDER_RE.match(value) is not None
+
+
+def placeholder_message(spec: Field) -> str:
+    """What to do about a placeholder left in ``spec``: replace it (or, if optional, delete the line)."""
+    hint = "replace it" if spec.required else "replace it or delete the line"
+    return f"'{spec.name}' is still a TODO placeholder: {hint}"
 
 
 def is_web_url(value: str) -> bool:
@@ -176,6 +219,9 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
     def err(message: str) -> tuple[None, list[ContentError]]:
         return None, [ContentError(path, line, f"'{spec.name}' {message}")]
 
+    if is_placeholder(value):
+        return None, [ContentError(path, line, placeholder_message(spec))]
+
     match spec.type:
         case "text" | "slug" | "letter" | "url" | "choice":
             if not isinstance(value, str):
@@ -209,7 +255,7 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
             if not isinstance(value, list):
                 return err(f"must be a list, e.g. [a, b], got {_describe(value)}")
             items, errors = [], []
-            item_spec = Field(spec.name, "slug" if spec.type == "slugs" else "text", spec.doc)
+            item_spec = Field(spec.name, "slug" if spec.type == "slugs" else "text", spec.doc, required=spec.required)
             for i, item in enumerate(value):
                 clean, item_errors = _check_value(
                     item_spec, item, path, line_of(value, i) if isinstance(value, Seq) else line

@@ -11,7 +11,7 @@ from .helpers import PROJECT, html, make_content
 
 def test_check_on_valid_content_says_ok(tmp_path: Path, run) -> None:
     make_content(tmp_path / "content")
-    code, out, err = run(tmp_path, "check", "--content", "content")
+    code, out, err = run(tmp_path, "check", "--content", "content", "--today", "2024-08-01")
     assert (code, err) == (0, "")
     assert out.startswith("content: OK — 2 controversies, 3 sources, 2 proponents")
 

@@ -1,0 +1,109 @@
+"""Likely mistakes in valid content, reported as warnings: they never fail a build unless ``--strict``.
+
+Errors (validate.py) are content the site cannot be built from; warnings are content that builds
+but that a reviewer would question: a claim with no source, a source nobody can find, a proponent
+nobody cites, a page nobody has looked at in a year, one document under two ids. "Today" is
+passed in, so the result never depends on the clock of the machine running the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+from .errors import ContentError
+from .load import display_path
+from .model import Site
+
+STALE_AFTER = dt.timedelta(days=365)
+"""A controversy whose ``updated`` is older than this is probably out of date (unless dormant)."""
+
+Rule = Callable[[Site, dt.date], Iterator[ContentError]]
+
+
+def _warning(path: str, line: int, message: str) -> ContentError:
+    return ContentError(path, line, message, "warning")
+
+
+def unsourced_positions(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for c in site.controversies.values():
+        for p in c.positions:
+            if not p.sources:
+                yield _warning(
+                    c.path, p.line, f"position {p.id} has no sources: list the ids of sources backing it in 'sources'"
+                )
+
+
+def unfindable_sources(site: Site, today: dt.date) -> Iterator[ContentError]:
+    path = display_path(site.content_dir, "sources.yaml")
+    for source in site.sources.values():
+        if not source.url and not source.note:
+            yield _warning(
+                path,
+                source.line,
+                f"source '{source.id}' has no 'url' and no 'note': add a link, or a note saying where to find it",
+            )
+
+
+def unused_proponents(site: Site, today: dt.date) -> Iterator[ContentError]:
+    used = {slug for c in site.controversies.values() for p in c.positions for slug in p.proponents}
+    path = display_path(site.content_dir, "proponents.yaml")
+    for proponent in site.proponents.values():
+        if proponent.slug not in used:
+            yield _warning(
+                path,
+                proponent.line,
+                f"proponent '{proponent.slug}' is not used by any position: add it to a position or remove it",
+            )
+
+
+def stale_controversies(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for c in site.controversies.values():
+        if c.status != "dormant" and today - c.updated > STALE_AFTER:
+            yield _warning(
+                c.path,
+                c.line_of("updated"),
+                f"not updated since {c.updated.isoformat()}, more than a year before {today.isoformat()}: "
+                "review the page and set 'updated', or set 'status: dormant'",
+            )
+
+
+def url_key(url: str) -> str:
+    """The part of a URL that names the document: scheme, case of the host, trailing slash and fragment aside."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.port or ''}{path}?{parts.query}"
+
+
+def duplicate_source_urls(site: Site, today: dt.date) -> Iterator[ContentError]:
+    path = display_path(site.content_dir, "sources.yaml")
+    first: dict[str, str] = {}
+    for source in sorted(site.sources.values(), key=lambda s: (s.line, s.id)):
+        if not source.url:
+            continue
+        key = url_key(source.url)
+        if key in first:
+            other = site.sources[first[key]]
+            yield _warning(
+                path,
+                source.line,
+                f"source '{source.id}' has the same URL as '{other.id}' (line {other.line}): "
+                "keep one id and cite it everywhere",
+            )
+        else:
+            first[key] = source.id
+
+
+RULES: tuple[Rule, ...] = (
+    unsourced_positions,
+    unfindable_sources,
+    unused_proponents,
+    stale_controversies,
+    duplicate_source_urls,
+)
+
+
+def lint(site: Site, today: dt.date) -> list[ContentError]:
+    """Every warning for a valid site, sorted by file and line."""
+    return sorted(warning for rule in RULES for warning in rule(site, today))

@@ -1,0 +1,80 @@
+"""The contributor documentation: generated parts current, examples valid, every rule explained."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ledger import schema
+from ledger.docs import EXAMPLES, content_format
+from ledger.generate import DOCS_FILE, stale
+
+from .helpers import PROJECT
+
+CONTRIBUTING = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_content_format_is_current() -> None:
+    assert stale("docs") == [], "run: python build.py docs"
+
+
+def test_stale_docs_are_detected_and_regenerated(tmp_path: Path, run) -> None:
+    shutil.copytree(PROJECT / EXAMPLES, tmp_path / EXAMPLES)
+    assert stale("docs", tmp_path) == [DOCS_FILE]
+    (tmp_path / DOCS_FILE).parent.mkdir(exist_ok=True)
+    (tmp_path / DOCS_FILE).write_text(content_format(tmp_path))
+    assert stale("docs", tmp_path) == []
+
+
+def test_content_format_documents_every_field_with_an_example() -> None:
+    page = (PROJECT / DOCS_FILE).read_text(encoding="utf-8")
+    for file in schema.CONTENT_FILES:
+        assert f"## `{file.path}`" in page
+        section = page.split(f"## `{file.path}`")[1].split("\n## ")[0]
+        assert "Example (`docs/examples/" in section, f"add an example of {file.path} to docs/examples/"
+        for spec in file.record.fields:
+            assert f"| `{spec.name}` |" in section
+    for choice in (*schema.CONFIDENCE, *schema.STATUS, *schema.SOURCE_KINDS, *schema.PROPONENT_KINDS):
+        assert f"`{choice}`" in page
+
+
+def test_examples_are_valid_content_without_warnings(run) -> None:
+    code, out, err = run(PROJECT, "check", "--content", str(EXAMPLES), "--strict", "--today", "2026-03-01")
+    assert (code, err) == (0, "")
+    assert "OK — 1 controversies, 2 sources, 2 proponents, 0 warnings" in out
+
+
+def test_example_controversy_uses_every_position_field() -> None:
+    text = next((PROJECT / EXAMPLES / "controversies").glob("*.md")).read_text()
+    for spec in schema.POSITION.fields:
+        assert re.search(rf"^\s+(- )?{spec.name}:", text, re.M), spec.name
+
+
+@pytest.mark.parametrize("level", schema.CONFIDENCE)
+def test_contributing_explains_each_confidence_level(level: str) -> None:
+    section = CONTRIBUTING.split("## Confidence levels")[1].split("\n## ")[0]
+    assert re.search(rf"^- \*\*{level}\*\*: \w", section, re.M)
+
+
+@pytest.mark.parametrize("status", schema.STATUS)
+def test_contributing_explains_each_status(status: str) -> None:
+    section = CONTRIBUTING.split("## Status")[1].split("\n## ")[0]
+    assert re.search(rf"^- \*\*{status}\*\*: \w", section, re.M)
+
+
+def test_contributing_anchors_exist() -> None:
+    """Links within CONTRIBUTING.md, and the site's 'how' link, point at real headings."""
+    anchors = {
+        re.sub(r"[^a-z0-9 -]", "", heading.lower()).replace(" ", "-")
+        for heading in re.findall(r"^#+ (.+)$", CONTRIBUTING, re.M)
+    }
+    linked = set(re.findall(r"\]\(#([a-z0-9-]+)\)", CONTRIBUTING)) | {"add-a-position"}
+    assert linked <= anchors, linked - anchors
+
+
+def test_contributing_shows_each_new_command() -> None:
+    for kind in ("controversy", "position", "source", "proponent"):
+        assert f"build.py new {kind}" in CONTRIBUTING

@@ -1,0 +1,124 @@
+"""Warnings: likely mistakes that do not stop a build, unless ``--strict``, which stops it before writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ledger.lint import url_key
+from ledger.pipeline import Options, build
+
+from .helpers import make_content, tree_digest
+
+CLEAN_DAY = "2024-08-01"  # within a year of the minimal content's 'updated' dates
+
+
+def warnings_of(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": warning: " in line]
+
+
+def test_minimal_content_has_no_warnings(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, out, err = run(tmp_path, "check", "--today", CLEAN_DAY, "--strict")
+    assert (code, err) == (0, "")
+    assert out.endswith(", 0 warnings\n")
+
+
+def test_each_likely_mistake_is_a_located_warning(tmp_path: Path, run) -> None:
+    content = make_content(tmp_path / "content")
+    second = content / "controversies" / "second.md"
+    second.write_text(second.read_text().replace("    sources: [book-three]\n", ""))
+    sources = content / "sources.yaml"
+    sources.write_text(
+        sources.read_text().replace("  note: A fixture source with no URL; the note says where to find it.\n", "")
+        + "\nsame-paper:\n  title: The First Paper, again\n  url: http://ARXIV.org/abs/2001.00001/\n  kind: paper\n"
+    )
+    proponents = content / "proponents.yaml"
+    proponents.write_text(proponents.read_text() + "\nnobody:\n  name: Nobody Yet\n  kind: group\n")
+
+    code, out, err = run(tmp_path, "check", "--today", "2025-06-15")
+
+    assert code == 0
+    assert warnings_of(err) == [
+        "content/controversies/first.md:7: warning: not updated since 2024-06-01, more than a year before "
+        "2025-06-15: review the page and set 'updated', or set 'status: dormant'",
+        "content/controversies/second.md:9: warning: position A has no sources: "
+        "list the ids of sources backing it in 'sources'",
+        "content/proponents.yaml:11: warning: proponent 'nobody' is not used by any position: "
+        "add it to a position or remove it",
+        "content/sources.yaml:16: warning: source 'book-three' has no 'url' and no 'note': "
+        "add a link, or a note saying where to find it",
+        "content/sources.yaml:21: warning: source 'same-paper' has the same URL as 'paper-one' (line 1): "
+        "keep one id and cite it everywhere",
+    ]
+    assert out.endswith(", 5 warnings\n")
+
+
+def test_dormant_controversies_are_not_stale(tmp_path: Path, run) -> None:
+    content = make_content(tmp_path / "content")
+    first = content / "controversies" / "first.md"
+    first.write_text(first.read_text().replace("status: contested", "status: dormant"))
+    code, _, err = run(tmp_path, "check", "--today", "2025-06-15")
+    assert code == 0
+    assert [w.split(":")[0] for w in warnings_of(err)] == []
+
+
+def test_staleness_is_judged_against_the_day_given() -> None:
+    from ledger.lint import stale_controversies
+    from ledger.load import load
+    from ledger.validate import validate
+
+    from .helpers import MINIMAL
+
+    site, _ = validate(load(MINIMAL))
+    day = dt.date(2024, 6, 1)
+    assert [w.path for w in stale_controversies(site, day + dt.timedelta(days=365))] == []
+    assert [w.path.rsplit("/", 1)[1] for w in stale_controversies(site, day + dt.timedelta(days=366))] == ["first.md"]
+
+
+def test_strict_check_fails_on_warnings(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, out, err = run(tmp_path, "check", "--today", "2030-01-01", "--strict")
+    assert code == 1
+    assert out == ""
+    assert len(warnings_of(err)) == 2
+    assert err.endswith("2 warnings and --strict; nothing was written.\n")
+
+
+def test_strict_build_fails_before_writing_anything(tmp_path: Path, run) -> None:
+    good = make_content(tmp_path / "content")
+    build(Options(content=good, out=tmp_path / "site", today=dt.date.fromisoformat(CLEAN_DAY)))
+    before = tree_digest(tmp_path / "site")
+
+    code, out, err = run(tmp_path, "build", "--today", "2030-01-01", "--strict")
+
+    assert code == 1
+    assert out == ""
+    assert "warning: not updated since 2024-06-01" in err
+    assert tree_digest(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_warnings_do_not_change_the_built_site(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    build(Options(content=content, out=tmp_path / "a", today=dt.date(2024, 8, 1)))
+    build(Options(content=content, out=tmp_path / "b", today=dt.date(2030, 1, 1)))
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://arxiv.org/abs/1", "http://arxiv.org/abs/1/"),
+        ("https://www.example.org/x#part", "https://EXAMPLE.org/x"),
+    ],
+)
+def test_url_key_ignores_scheme_case_slash_and_fragment(a: str, b: str) -> None:
+    assert url_key(a) == url_key(b)
+
+
+def test_url_key_keeps_the_query_and_path() -> None:
+    assert url_key("https://example.org/?p=1") != url_key("https://example.org/?p=2")
+    assert url_key("https://example.org/a") != url_key("https://example.org/b")
