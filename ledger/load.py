@@ -16,7 +16,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .errors import ContentError
 from .markdown import parse_body
 from .model import Body
-from .yamltree import Map, YamlError, parse_yaml
+from .yamltree import Map, Seq, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
 """A content file larger than this is a mistake (or an attack), not prose."""
@@ -43,6 +43,8 @@ class RawContent:
     site: Map | None = None
     sources: Map | None = None
     proponents: Map | None = None
+    events: Seq | None = None
+    """``events.yaml`` (optional): a list of events."""
     threads: list[Document] = field(default_factory=list)
     controversies: list[Document] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
@@ -109,6 +111,21 @@ def load_document(file: Path, shown: str, raw: RawContent) -> Document | None:
     return Document(file.stem, shown, meta, body)
 
 
+def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
+    """``events.yaml``: optional, a YAML list (empty file = no events)."""
+    if not file.exists() and not file.is_symlink():
+        return None
+    try:
+        value = parse_yaml(read_text(file, shown), shown)
+    except YamlError as exc:
+        raw.errors.append(exc.error)
+        return None
+    if value is not None and not isinstance(value, Seq):
+        raw.errors.append(ContentError(shown, 1, "must be a list of events, each starting with '- id:'"))
+        return None
+    return value
+
+
 def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True) -> Map | None:
     if not file.exists() and not file.is_symlink():
         if required:
@@ -139,6 +156,7 @@ def load(root: str | Path) -> RawContent:
     raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw)
     raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw)
     raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw)
+    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw)
     for folder in FOLDERS:
         documents = getattr(raw, folder)
         for file in sorted((base / folder).glob("*")) if (base / folder).is_dir() else []:

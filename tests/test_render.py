@@ -83,7 +83,7 @@ def test_sections_from_the_reference(page) -> None:
     ):
         assert tension in body
     assert "cannot be ruled out" in body
-    assert "Updated 1 February 2026" in body
+    assert "Contested as of 1 February 2026" in body
 
 
 @pytest.mark.parametrize(("letter", "claim", "confidence", "proponents"), POSITIONS)
