@@ -64,7 +64,7 @@ def revisions(content: Path) -> dict[str, Revision]:
         return {}
     found: dict[str, Revision] = {}
     day: dt.date | None = None
-    for line in log.splitlines():
+    for line in log.split("\n"):  # not splitlines(): it splits on the \x1e mark too
         if line.startswith(MARK):
             day = dt.date.fromisoformat(line[1:].strip())
         elif line and day is not None:
