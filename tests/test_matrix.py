@@ -33,8 +33,8 @@ def test_matrix_is_a_table_with_row_and_column_headers(site: Path) -> None:
         for tr in table.xpath("./tbody/tr")
     }
     assert rows == {
-        "Alice Example": ["—", "Position A (High) Position B (Low)"],
-        "Big Lab": ["Position A (Medium)", "Position B (Low) Position C (Medium)"],
+        "Alice Example": ["—", "Position A High Position B Low"],
+        "Big Lab": ["Position A Medium", "Position B Low Position C Medium"],
     }
     assert list(rows) == ["Alice Example", "Big Lab"]  # by name
 
