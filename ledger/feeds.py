@@ -1,7 +1,9 @@
 """RSS 2.0 and Atom feeds, written with feedgen.
 
 Every date comes from content (never the clock) so rebuilding the same content gives the same
-bytes, and each entry's guid is its permalink so feed readers never see a change twice.
+bytes, and each entry's guid is its permalink so feed readers never see a change twice. Besides
+one entry per controversy, every ``history:`` entry is an entry of its own (guid: the page's
+permalink + ``#history-<date>-<n>``), so a subscriber learns that a confidence moved.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from .history import Update, updates
 from .link import Links
 from .model import Controversy, Site
 
@@ -33,27 +36,59 @@ def entry_html(c: Controversy, site: Site) -> str:
     return f"{summary}<p>Status: {escape(c.status)}. Thread: {escape(thread)}.</p><ul>{items}</ul>"
 
 
+def update_html(u: Update, site: Site) -> str:
+    """An update's body: what changed, why, and the sources by title."""
+    e = u.entry
+    parts = [f"<p>{escape(u.headline)}.</p>"] if e.confidence or e.status else []
+    if e.change:
+        parts.append(f"<p>{escape(e.change)}</p>")
+    if e.reason:
+        parts.append(f"<p>Why: {escape(e.reason)}</p>")
+    if e.sources:
+        titles = "; ".join(str(escape(site.sources[s].display)) for s in e.sources)
+        parts.append(f"<p>Sources: {titles}</p>")
+    return "".join(parts)
+
+
 def _generator(
     site: Site, title: str, page_url: str, feed_url: str, description: str, entries: Iterable[Controversy]
 ) -> FeedGenerator:
     config = site.config
     base = config.base_url.rstrip("/") + "/"
     entries = sorted(entries, key=lambda c: (-c.updated.toordinal(), c.slug))
-    latest = _midnight(entries[0].updated) if entries else EPOCH
+    changes = updates(entries)
+    items: list[tuple[int, int, Controversy | Update]] = [(-c.updated.toordinal(), 0, c) for c in entries]
+    items += [(-u.entry.date.first_day.toordinal(), 1 + i, u) for i, u in enumerate(changes)]
+    items.sort(key=lambda item: item[:2])
+    latest = _midnight(dt.date.fromordinal(-min(k for k, _, _ in items))) if items else EPOCH
 
     fg = FeedGenerator()
     fg.id(page_url)
     fg.title(title)
     fg.subtitle(description)
-    fg.link(href=page_url, rel="alternate")
     fg.link(href=feed_url, rel="self")
+    fg.link(href=page_url, rel="alternate")  # last: feedgen uses the last link as RSS's <link>
     fg.language(config.language)
     fg.updated(latest)
     fg.lastBuildDate(latest)
     fg.generator("The Ledger")
-    for c in entries:
-        url = f"{base}controversies/{c.slug}/"
+    for _, _, item in items:
         entry = fg.add_entry(order="append")
+        if isinstance(item, Update):
+            url = base + item.path
+            day = _midnight(item.entry.date.first_day)
+            entry.id(url)
+            entry.guid(url, permalink=True)
+            entry.title(f"{item.controversy.title} — {item.headline}")
+            entry.link(href=url)
+            entry.published(day)
+            entry.updated(day)
+            entry.pubDate(day)
+            entry.description(update_html(item, site))
+            entry.content(update_html(item, site), type="html")
+            continue
+        c = item
+        url = f"{base}controversies/{c.slug}/"
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(c.title)

@@ -1,8 +1,9 @@
 """Stage 3: resolve the cross-links a reader follows.
 
 Numbers each page's references in reading order (body citations first, then each position's
-sources), records every place that cites a reference (for back-links), makes See also symmetric
-and builds the reverse indexes: thread → controversies, proponent → positions, source → pages.
+sources, then each history entry's), records every place that cites a reference (for back-links),
+makes See also symmetric and builds the reverse indexes: thread → controversies,
+proponent → positions, source → pages.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Body, Controversy, Position, Site, Source
+from .model import Body, Controversy, HistoryEntry, Position, Site, Source
 
 CiteMark = tuple[int, str]
 """(reference number, id of the citing element): what a citation renders as."""
@@ -40,6 +41,8 @@ class PageRefs:
     references: tuple[Reference, ...] = ()
     body: tuple[CiteMark, ...] = ()
     positions: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
+    history: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
+    """Keyed by the history entry's anchor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +73,9 @@ class Links:
     cited_by: dict[str, tuple[Citing, ...]]
 
 
-def number_references(site: Site, body: Body, positions: tuple[Position, ...] = ()) -> PageRefs:
+def number_references(
+    site: Site, body: Body, positions: tuple[Position, ...] = (), history: tuple[HistoryEntry, ...] = ()
+) -> PageRefs:
     """Number sources in reading order, deduplicated, with an anchor for every citing place."""
     numbers: dict[str, int] = {}
     places: dict[str, list[Occurrence]] = defaultdict(list)
@@ -83,16 +88,17 @@ def number_references(site: Site, body: Body, positions: tuple[Position, ...] = 
 
     body_marks = tuple(mark(c.source, c.section or "Text") for c in body.citations)
     position_marks = {p.id: tuple(mark(s, f"Position {p.id}") for s in p.sources) for p in positions}
+    history_marks = {e.anchor: tuple(mark(s, f"History, {e.date.display}") for s in e.sources) for e in history}
     references = tuple(
         Reference(number, site.sources[source_id], tuple(places[source_id])) for source_id, number in numbers.items()
     )
-    return PageRefs(references, body_marks, position_marks)
+    return PageRefs(references, body_marks, position_marks, history_marks)
 
 
 def link(site: Site) -> Links:
     """Resolve every cross-reference of a validated site."""
     controversies = site.controversies
-    refs = {slug: number_references(site, c.body, c.positions) for slug, c in controversies.items()}
+    refs = {slug: number_references(site, c.body, c.positions, c.history) for slug, c in controversies.items()}
     refs |= {f"thread:{slug}": number_references(site, t.body) for slug, t in site.threads.items()}
 
     related: dict[str, set[str]] = defaultdict(set)

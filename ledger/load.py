@@ -17,7 +17,7 @@ from .errors import ContentError
 from .markdown import parse_body
 from .model import Body
 from .schema import PLACEHOLDER
-from .yamltree import Map, YamlError, parse_yaml
+from .yamltree import Map, Seq, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
 """A content file larger than this is a mistake (or an attack), not prose."""
@@ -44,6 +44,8 @@ class RawContent:
     site: Map | None = None
     sources: Map | None = None
     proponents: Map | None = None
+    events: Seq | None = None
+    """``events.yaml`` (optional): a list of events."""
     threads: list[Document] = field(default_factory=list)
     controversies: list[Document] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
@@ -120,6 +122,21 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
     ]
 
 
+def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
+    """``events.yaml``: optional, a YAML list (empty file = no events)."""
+    if not file.exists() and not file.is_symlink():
+        return None
+    try:
+        value = parse_yaml(read_text(file, shown), shown)
+    except YamlError as exc:
+        raw.errors.append(exc.error)
+        return None
+    if value is not None and not isinstance(value, Seq):
+        raw.errors.append(ContentError(shown, 1, "must be a list of events, each starting with '- id:'"))
+        return None
+    return value
+
+
 def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True) -> Map | None:
     if not file.exists() and not file.is_symlink():
         if required:
@@ -150,6 +167,7 @@ def load(root: str | Path) -> RawContent:
     raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw)
     raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw)
     raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw)
+    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw)
     for folder in FOLDERS:
         documents = getattr(raw, folder)
         for file in sorted((base / folder).glob("*")) if (base / folder).is_dir() else []:

@@ -119,7 +119,7 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
                         )
                     )
                     child.attrSet(attr, "#")
-    return Body(tuple(tokens), tuple(citations)), errors
+    return Body(tuple(tokens), tuple(citations), text), errors
 
 
 def render_body(body: Body, citations: Sequence[tuple[int, str]]) -> Markup:

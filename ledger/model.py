@@ -57,6 +57,22 @@ class PartialDate:
     def of(cls, day: dt.date) -> PartialDate:
         return cls(day.year, day.month, day.day)
 
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """A sort key: a date known only to the month sorts before the days of that month."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    @property
+    def first_day(self) -> dt.date:
+        """The earliest day it can mean: where a feed or a chart needs a full date."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def compare(self, other: PartialDate) -> int:
+        """-1, 0 or 1 at the precision both share: ``2025-07`` neither precedes nor follows ``2025-07-10``."""
+        a, b = self.key, other.key
+        shared = min(len([x for x in a if x]), len([x for x in b if x]))
+        return (a[:shared] > b[:shared]) - (a[:shared] < b[:shared])
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:
@@ -76,6 +92,8 @@ class Body:
 
     tokens: tuple[Any, ...]
     citations: tuple[Citation, ...]
+    text: str = ""
+    """The Markdown as written (for the data export)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +144,34 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """A change of confidence or status; ``from`` is a Python keyword, hence ``from_``."""
+
+    from_: str
+    to: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One dated change on a controversy's record (front matter ``history:``)."""
+
+    date: PartialDate
+    change: str | None = None
+    position: str | None = None
+    confidence: Move | None = None
+    status: Move | None = None
+    reason: str | None = None
+    sources: tuple[str, ...] = ()
+    anchor: str = ""
+    """``history-<date>-<n>``: the n-th entry of that date, stable when other dates are added."""
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+
+
+@dataclass(frozen=True, slots=True)
 class Controversy:
     """A contested question within a thread (``content/controversies/<slug>.md``)."""
 
@@ -141,6 +187,7 @@ class Controversy:
     body: Body
     summary: str | None = None
     see_also: tuple[str, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each front-matter key and list item (``see_also.0``), for cross-reference messages."""
 
@@ -159,6 +206,7 @@ class Source:
     authors: tuple[str, ...] = ()
     venue: str | None = None
     date: PartialDate | None = None
+    undated: str | None = None
     url: str | None = None
     note: str | None = None
     reliability: str | None = None
@@ -183,6 +231,27 @@ class Proponent:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """An entry of ``content/events.yaml``: a dated event on the timeline."""
+
+    id: str
+    date: PartialDate
+    title: str
+    description: str
+    sources: tuple[str, ...] = ()
+    controversies: tuple[str, ...] = ()
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+
+    @property
+    def anchor(self) -> str:
+        return f"event-{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything loaded and validated; mappings are sorted by key so output never depends on file order."""
 
@@ -192,3 +261,5 @@ class Site:
     sources: dict[str, Source]
     proponents: dict[str, Proponent]
     content_dir: str = field(default="content")
+    events: tuple[Event, ...] = ()
+    """In date order (``PartialDate.key``, then id)."""

@@ -17,6 +17,7 @@ from .lint import lint
 from .load import load
 from .model import Site
 from .render import Output, render_site
+from .revisions import revisions
 from .validate import validate
 from .write import publish
 
@@ -75,7 +76,10 @@ def render(options: Options) -> BuildReport:
     links: Links = link(site)
     timings["link"] = time.perf_counter() - start
     start = time.perf_counter()
-    files = render_site(site, links, options.templates)
+    revised = revisions(options.content)
+    timings["git"] = time.perf_counter() - start
+    start = time.perf_counter()
+    files = render_site(site, links, options.templates, revised)
     timings["render"] = time.perf_counter() - start
     return BuildReport(site, files, warnings, timings)
 

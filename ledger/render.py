@@ -8,6 +8,7 @@ The 404 page is the exception: it is served at arbitrary paths, so its links are
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from . import feeds, github
+from . import export, feeds, github, history, timeline
+from .charts import step_chart
 from .link import Links
 from .markdown import render_body
+from .matrix import thread_matrix
 from .model import Controversy, PartialDate, Site
-from .schema import CONFIDENCE
+from .revisions import Revision, history_url
+from .schema import CONFIDENCE, STATUS
 
 Output = dict[str, str | bytes]
 
@@ -74,7 +78,16 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url=_url, confidence_levels=CONFIDENCE, github=github)
+    env.globals.update(
+        url=_url,
+        confidence_levels=CONFIDENCE,
+        confidence_trajectory=history.confidence_trajectory,
+        status_trajectory=history.status_trajectory,
+        step_chart=step_chart,
+        status_levels=STATUS,
+        history_url=history_url,
+        github=github,
+    )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env
 
@@ -83,11 +96,16 @@ def _description(c: Controversy) -> str:
     return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
 
 
-def render_site(site: Site, links: Links, templates: Path) -> Output:
-    """Every output file of the site, keyed by its path under the output folder."""
+def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
+    """Every output file of the site, keyed by its path under the output folder.
+
+    ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
+    """
     env = environment(templates)
     config = site.config
     out: Output = {}
+    revisions = revisions or {}
+    events_of = timeline.by_controversy(site)
 
     def page(template: str, page: Page, **context: Any) -> None:
         html = env.get_template(template).render(site=site, links=links, page=page, **context)
@@ -103,6 +121,9 @@ def render_site(site: Site, links: Links, templates: Path) -> Output:
             body=render_body(thread.body, refs.body),
             refs=refs,
             controversies=links.thread_controversies[slug],
+            matrix=thread_matrix(site, links, slug),
+            events=timeline.of_thread(site, slug),
+            revision=revisions.get(f"threads/{slug}.md"),
         )
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
@@ -114,6 +135,8 @@ def render_site(site: Site, links: Links, templates: Path) -> Output:
             body=render_body(c.body, refs.body),
             refs=refs,
             see_also=links.see_also[slug],
+            events=events_of[slug],
+            revision=revisions.get(f"controversies/{slug}.md"),
         )
     page("proponents.html", Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."))
     for slug, proponent in site.proponents.items():
@@ -124,10 +147,22 @@ def render_site(site: Site, links: Links, templates: Path) -> Output:
             proponent=proponent,
             holdings=links.holdings[slug],
         )
-    page("sources.html", Page("sources/", "Sources", f"Every source cited on {config.title}."))
+    page(
+        "sources.html",
+        Page("sources/", "Sources", f"Every source cited on {config.title}."),
+        events_citing={sid: tuple(e for e in site.events if sid in e.sources) for sid in site.sources},
+    )
+    for path, title, description, context in timeline.pages(site):
+        page("timeline.html", Page(path, title, description), **context)
+    page(
+        "updates.html",
+        Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
+        updates=history.updates(site.controversies.values()),
+    )
     page("404.html", Page("404.html", "Page not found", "This page does not exist."), absolute_urls=True)
 
     out.update(feeds.render_feeds(site, links))
+    out.update(export.data_files(site, links))
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
     pages = sorted(path.removesuffix("index.html") for path in out if path.endswith("index.html"))
     out["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])

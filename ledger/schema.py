@@ -36,7 +36,7 @@ class Field:
 
     name: str
     type: str
-    """text | slug | slugs | texts | letter | date | partial-date | url | choice | records"""
+    """text | slug | slugs | texts | letter | date | partial-date | url | choice | record | records"""
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -100,6 +100,45 @@ POSITION = Record(
     ),
 )
 
+
+def _move(name: str, choices: tuple[str, ...]) -> Record:
+    return Record(
+        f"{name} change",
+        f"A change of {name}: ``{{from: {choices[0]}, to: {choices[1]}}}``.",
+        (
+            Field("from", "choice", f"The {name} before the change.", required=True, choices=choices),
+            Field("to", "choice", f"The {name} after the change.", required=True, choices=choices),
+        ),
+    )
+
+
+CONFIDENCE_MOVE = _move("confidence", CONFIDENCE)
+STATUS_MOVE = _move("status", STATUS)
+
+HISTORY_ENTRY = Record(
+    "history entry",
+    "One dated change on a controversy's record, oldest first. Give 'change', or a 'confidence' or 'status' move.",
+    (
+        Field("date", "partial-date", "When it changed: YYYY-MM-DD, YYYY-MM or YYYY.", required=True),
+        Field("change", "text", "What changed, in one sentence (e.g. 'Position C added.')."),
+        Field("position", "letter", "The position concerned, if one (its letter)."),
+        Field(
+            "confidence",
+            "record",
+            "The position's confidence move, e.g. {from: low, to: medium}.",
+            record=CONFIDENCE_MOVE,
+        ),
+        Field(
+            "status",
+            "record",
+            "The controversy's status move, e.g. {from: contested, to: leaning}.",
+            record=STATUS_MOVE,
+        ),
+        Field("reason", "text", "Why, in one sentence; shown to readers."),
+        Field("sources", "slugs", "Ids from content/sources.yaml supporting the change."),
+    ),
+)
+
 CONTROVERSY = Record(
     "controversy",
     "content/controversies/<slug>.md: front matter of a controversy; the body holds Context, Key Tensions and Status.",
@@ -113,6 +152,7 @@ CONTROVERSY = Record(
         Field("summary", "text", "One sentence for the index, feeds and link previews."),
         Field("positions", "records", "The lettered positions.", required=True, record=POSITION),
         Field("see_also", "slugs", "Slugs of related controversies (shown on both pages)."),
+        Field("history", "records", "Dated changes, oldest first: the page's change log.", record=HISTORY_ENTRY),
     ),
 )
 
@@ -126,6 +166,7 @@ SOURCE = Record(
         Field("authors", "texts", "Authors, or the publishing organisation."),
         Field("venue", "text", "Journal, conference, publisher or site."),
         Field("date", "partial-date", "Publication date: YYYY-MM-DD, YYYY-MM or YYYY."),
+        Field("undated", "text", "Instead of 'date' when none is published: why (shown as 'n.d.')."),
         Field("url", "url", "Where to read it (http or https)."),
         Field("note", "text", "Anything a reader should know (e.g. where it was later published)."),
         Field("reliability", "text", "Shown to readers when the source's claims are anonymous or unverified."),
@@ -140,6 +181,20 @@ PROPONENT = Record(
         Field("kind", "choice", "Who they are.", required=True, choices=PROPONENT_KINDS),
         Field("url", "url", "Official page (http or https)."),
         Field("description", "text", "One neutral line."),
+    ),
+)
+
+
+EVENT = Record(
+    "event",
+    "An entry of content/events.yaml (a list): a dated event on the timeline.",
+    (
+        Field("id", "slug", "Unique id; the event's anchor on the timeline (#event-<id>).", required=True),
+        Field("date", "partial-date", "When it happened: YYYY-MM-DD, YYYY-MM or YYYY.", required=True),
+        Field("title", "text", "What happened, as a headline.", required=True),
+        Field("description", "text", "One paragraph.", required=True),
+        Field("sources", "slugs", "Ids from content/sources.yaml recording the event.", required=True),
+        Field("controversies", "slugs", "Slugs of the controversies it bears on."),
     ),
 )
 
@@ -169,6 +224,7 @@ CONTENT_FILES = (
     ContentFile("controversy", "content/controversies/*.md", CONTROVERSY, "front-matter"),
     ContentFile("sources", "content/sources.yaml", SOURCE, "registry", key="id"),
     ContentFile("proponents", "content/proponents.yaml", PROPONENT, "registry", key="slug"),
+    ContentFile("events", "content/events.yaml", EVENT, "list"),
 )
 
 
@@ -263,6 +319,14 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
                 items.append(clean)
                 errors += item_errors
             return (tuple(items), []) if not errors else (None, errors)
+        case "record":
+            assert spec.record is not None
+            if not isinstance(value, Map):
+                names = ", ".join(f.name for f in spec.record.fields)
+                return err(f"must be a mapping of fields ({names}), got {_describe(value)}")
+            clean, errors = check_record(value, spec.record, path)
+            clean["lines"] = field_lines(value)
+            return (clean, []) if not errors else (None, errors)
         case "records":
             if not isinstance(value, list) or not value:
                 return err(f"must be a non-empty list of {spec.record.name}s" if spec.record else "must be a list")

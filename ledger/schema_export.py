@@ -62,6 +62,9 @@ def field_schema(spec: Field) -> dict[str, Any]:
         case "slugs" | "texts":
             item = "slug" if spec.type == "slugs" else "text"
             value = {"type": "array", "items": {"$ref": f"#/$defs/{item}"}}
+        case "record":
+            assert spec.record is not None
+            value = record_schema(spec.record)
         case "records":
             assert spec.record is not None
             value = {"type": "array", "minItems": 1, "items": record_schema(spec.record)}

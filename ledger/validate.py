@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from . import history, timeline
 from .errors import ContentError, ContentErrors, did_you_mean
 from .load import Document, RawContent, display_path, suggest_slug
 from .model import Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
@@ -141,6 +142,18 @@ def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> 
                 errors,
             )
         _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
+        for entry in c.history:
+            refs = [(s, entry.line_of(f"sources.{i}")) for i, s in enumerate(entry.sources)]
+            _unknown(refs, declared.sources, "source", c.path, errors, where=" in 'history'")
+
+
+def _cross_check_events(site: Site, declared: Declared, errors: list[ContentError]) -> None:
+    path = display_path(site.content_dir, timeline.EVENTS_FILE)
+    for event in site.events:
+        refs = [(s, event.line_of(f"sources.{i}")) for i, s in enumerate(event.sources)]
+        _unknown(refs, declared.sources, "source", path, errors)
+        refs = [(s, event.line_of(f"controversies.{i}")) for i, s in enumerate(event.controversies)]
+        _unknown(refs, declared.controversies, "controversy", path, errors)
 
 
 def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
@@ -171,9 +184,11 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
         if (fields := _document_fields(doc, CONTROVERSY, errors)) is None:
             continue
         fields["positions"] = _positions(doc, fields["positions"], errors)
+        fields["history"] = history.entries(fields.get("history", ()))
         controversies[doc.slug] = Controversy(
             slug=doc.slug, path=doc.path, body=doc.body, lines=field_lines(doc.meta), **fields
         )
+        errors.extend(history.problems(controversies[doc.slug]))
 
     if config is None:
         raise ContentErrors(
@@ -186,6 +201,7 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
         sources=sources,
         proponents=proponents,
         content_dir=root,
+        events=timeline.events(raw.events, display_path(root, timeline.EVENTS_FILE), errors),
     )
     declared = Declared(
         sources=None if raw.sources is None else set(raw.sources),
@@ -194,6 +210,7 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
         controversies={d.slug for d in raw.controversies} | set(raw.unreadable.get("controversies", ())),
     )
     _cross_check(site, declared, errors)
+    _cross_check_events(site, declared, errors)
     if any(e.severity == "error" for e in errors):
         raise ContentErrors(errors)
     return site, sorted(errors)

@@ -90,7 +90,7 @@ def test_every_source_shows_where_it_is_defined(shipped_site: Path) -> None:
     page = html(page_file(shipped_site, "/sources/"))
     entries = page.xpath("//ol[@class='bibliography']/li")
     sources_yaml = (Path(__file__).parent.parent / "content" / "sources.yaml").read_text().splitlines()
-    assert len(entries) == 6
+    assert len(entries) == sum(1 for line in sources_yaml if line and line[0].isalnum() and line.endswith(":"))
     for entry in entries:
         source_id = entry.get("id").removeprefix("source-")
         (link,) = entry.xpath(".//a[@class='defined-in']")

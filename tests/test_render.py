@@ -51,7 +51,7 @@ REFERENCES = [
     ("DeepSeek-R1: Reasoning via reinforcement learning", "https://arxiv.org/abs/2501.12948", "B"),
     (
         "Deep Learning Is Hitting a Wall (Gary Marcus, Nautilus)",
-        "https://nautil.us/deep-learning-is-hitting-a-wall-238440/",
+        "https://nautil.us/deep-learning-is-hitting-a-wall-14467/",
         "C",
     ),
     ("Are Emergent Abilities of Large Language Models a Mirage?", "https://arxiv.org/abs/2304.15004", "D"),
@@ -83,7 +83,7 @@ def test_sections_from_the_reference(page) -> None:
     ):
         assert tension in body
     assert "cannot be ruled out" in body
-    assert "Updated 1 February 2026" in body
+    assert "Contested as of 1 February 2026" in body
 
 
 @pytest.mark.parametrize(("letter", "claim", "confidence", "proponents"), POSITIONS)
@@ -105,8 +105,11 @@ def test_every_proponent_link_leads_to_a_page_listing_that_position(shipped_site
 
 def test_references_numbered_in_reading_order_with_backlinks(page) -> None:
     items = page.xpath("//section[@class='references']//li")
-    assert [li.get("id") for li in items] == [f"ref-{n}" for n in range(1, 7)]
-    for li, (label, url, letter) in zip(items, REFERENCES, strict=True):
+    # The reference page's six, in its order; then the sources only the history cites.
+    assert [li.get("id") for li in items] == [f"ref-{n}" for n in range(1, 8)]
+    (history_only,) = items[6].xpath(".//span[@class='backlinks']/a[starts-with(@href, '#')]")
+    assert text(history_only) == "↩ History, 9 November 2024"
+    for li, (label, url, letter) in zip(items[:6], REFERENCES, strict=True):
         title = li.xpath(".//a[@class='ref-title']")[0]
         assert (text(title), title.get("href")) == (label, url)
         backlinks = li.xpath(".//span[@class='backlinks']/a[starts-with(@href, '#')]")
@@ -123,17 +126,18 @@ def test_position_sources_link_to_their_reference_numbers(page) -> None:
 
 def test_index_and_thread_list_the_controversy(shipped_site: Path) -> None:
     index = html(shipped_site / "index.html")
-    row = index.xpath("//table[@class='controversies']//tr[th[@scope='row']]")[0]
+    rows = index.xpath("//table[@class='controversies']//tr[th[@scope='row']]")
+    (row,) = [r for r in rows if text(r[0]) == "Are Scaling Laws Hitting a Wall?"]
     assert [text(cell) for cell in row] == ["Are Scaling Laws Hitting a Wall?", "Contested", "4", "1 February 2026"]
     assert index.xpath(f"//h2/a[text()='{THREAD_TITLE}']/@href") == ["threads/scaling-laws-debate/"]
     thread = html(shipped_site / "threads/scaling-laws-debate/index.html")
-    assert thread.xpath("//table[@class='controversies']//a/@href") == ["../../" + CONTROVERSY]
+    assert "../../" + CONTROVERSY in thread.xpath("//table[@class='controversies']//a/@href")
 
 
 def test_sources_page_lists_who_cites_each_source(shipped_site: Path) -> None:
     sources = html(shipped_site / "sources/index.html")
     (kaplan,) = sources.xpath("//li[@id='source-kaplan-2020-scaling-laws']")
-    assert kaplan.xpath(".//span[@class='backlinks']/a/@href") == [f"../{CONTROVERSY}#ref-1"]
+    assert f"../{CONTROVERSY}#ref-1" in kaplan.xpath(".//span[@class='backlinks']/a/@href")
 
 
 def test_header_links_rss_and_github_and_autodiscovers_feeds(shipped_site: Path) -> None:

@@ -35,7 +35,7 @@ EditorLoader.yaml_implicit_resolvers = {
 
 FILES = {f.name: f for f in schema.CONTENT_FILES}
 WHERE = {"site": "site.yaml", "sources": "sources.yaml", "proponents": "proponents.yaml"}
-WHERE |= {"thread": "threads/main-thread.md", "controversy": "controversies/second.md"}
+WHERE |= {"thread": "threads/main-thread.md", "controversy": "controversies/second.md", "events": "events.yaml"}
 
 SECOND = """---
 title: A Second Question?
@@ -59,6 +59,8 @@ THREAD = "---\ntitle: Main thread\nsummary: A thread.\nopened: 2020-01-01\n{extr
 SITE = "title: T\ntagline: A tagline\nbase_url: https://example.org/\nrepo_url: https://github.com/e/l\n{extra}"
 SOURCE = "paper-one:\n  title: The First Paper\n  kind: paper\n{extra}"
 PROPONENT = "alice:\n  name: Alice Example\n  kind: person\n{extra}"
+EVENT = "- id: first-paper\n  date: 2020-01-23\n  title: A paper\n  description: It appears.\n"
+EVENT += "  sources: [paper-one]\n{extra}"
 
 
 def controversy(extra: str = "") -> str:
@@ -134,6 +136,15 @@ CORPUS: list[tuple[str, str, bool]] = [
     ("proponents", PROPONENT.format(extra="").replace("kind: person", "kind: company"), False),
     ("proponents", PROPONENT.format(extra="  url: example.org\n"), False),
     ("proponents", PROPONENT.format(extra="  description: 'TODO: one line'\n"), False),
+    ("events", "", True),
+    ("events", EVENT.format(extra=""), True),
+    ("events", EVENT.format(extra="  controversies: [first]\n"), True),
+    ("events", EVENT.format(extra="").replace("2020-01-23", "2020-01"), True),
+    ("events", EVENT.format(extra="").replace("2020-01-23", "last year"), False),
+    ("events", EVENT.format(extra="").replace("  title: A paper\n", ""), False),
+    ("events", EVENT.format(extra="  colour: red\n"), False),
+    ("events", EVENT.format(extra="").replace("id: first-paper", "id: First Paper"), False),
+    ("events", "first-paper:\n  date: 2020\n", False),
 ]
 
 

@@ -33,6 +33,12 @@ def test_there_is_a_fixture_for_every_required_mistake() -> None:
         "bad-slug",
         "missing-front-matter",
         "unsafe-markdown",
+        "history-unknown-position",
+        "history-inconsistent-confidence",
+        "history-dates",
+        "history-incomplete",
+        "history-malformed",
+        "events-invalid",
     }
     assert required <= set(CASES)
 

@@ -1,0 +1,177 @@
+"""The record as data: ``data/ledger.json`` and ``data/controversies/<slug>.json``.
+
+The shape is documented in docs/data-format.md and versioned by ``schema_version``: a change
+that could break a reader (a field renamed, removed or retyped) bumps it; adding a field does
+not. Values are the content's own (slugs, ids, ISO dates of the precision written), so an
+analysis can join the files without scraping pages.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .history import confidence_trajectory, position_added
+from .link import Links
+from .model import Controversy, Event, HistoryEntry, Move, Proponent, Site, Source
+from .timeline import by_controversy
+
+SCHEMA_VERSION = 1
+
+
+def _drop_none(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def _move(move: Move | None) -> dict[str, str] | None:
+    return None if move is None else {"from": move.from_, "to": move.to}
+
+
+def _source(s: Source) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "title": s.title,
+            "kind": s.kind,
+            "label": s.label,
+            "authors": list(s.authors),
+            "venue": s.venue,
+            "date": s.date.iso if s.date else None,
+            "undated": s.undated,
+            "url": s.url,
+            "note": s.note,
+            "reliability": s.reliability,
+        }
+    )
+
+
+def _proponent(p: Proponent) -> dict[str, Any]:
+    return _drop_none({"name": p.name, "kind": p.kind, "url": p.url, "description": p.description})
+
+
+def _history(e: HistoryEntry, page_url: str) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "id": e.anchor,
+            "url": f"{page_url}#{e.anchor}",
+            "date": e.date.iso,
+            "change": e.change,
+            "position": e.position,
+            "confidence": _move(e.confidence),
+            "status": _move(e.status),
+            "reason": e.reason,
+            "sources": list(e.sources),
+        }
+    )
+
+
+def _event(e: Event, base: str) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "url": f"{base}timeline/#{e.anchor}",
+        "date": e.date.iso,
+        "title": e.title,
+        "description": e.description,
+        "sources": list(e.sources),
+        "controversies": list(e.controversies),
+    }
+
+
+def controversy_record(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> dict[str, Any]:
+    """One controversy as data: front matter, body, positions with trajectories, history and events."""
+    base = site.config.base_url.rstrip("/") + "/"
+    url = f"{base}controversies/{c.slug}/"
+    positions = []
+    for p in c.positions:
+        trajectory = confidence_trajectory(c, p)
+        positions.append(
+            _drop_none(
+                {
+                    "id": p.id,
+                    "url": f"{url}#{p.anchor}",
+                    "claim": p.claim,
+                    "confidence": p.confidence,
+                    "crux": p.crux,
+                    "proponents": list(p.proponents),
+                    "sources": list(p.sources),
+                    "added": position_added(c, p).iso,
+                    "confidence_history": [{"level": s.level, "since": s.since.iso} for s in trajectory.steps]
+                    if trajectory
+                    else [{"level": p.confidence, "since": position_added(c, p).iso}],
+                }
+            )
+        )
+    return _drop_none(
+        {
+            "slug": c.slug,
+            "url": url,
+            "data_url": f"{base}data/controversies/{c.slug}.json",
+            "title": c.title,
+            "thread": c.thread,
+            "kind": c.kind,
+            "status": c.status,
+            "opened": c.opened.isoformat(),
+            "updated": c.updated.isoformat(),
+            "summary": c.summary,
+            "positions": positions,
+            "see_also": [other.slug for other in links.see_also[c.slug]],
+            "history": [_history(e, url) for e in c.history],
+            "events": [e.id for e in events],
+            "references": [r.source.id for r in links.refs[c.slug].references],
+            "body_markdown": c.body.text.strip("\n") + "\n",
+        }
+    )
+
+
+def _dumps(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def data_files(site: Site, links: Links) -> dict[str, str]:
+    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
+    config = site.config
+    base = config.base_url.rstrip("/") + "/"
+    events_of = by_controversy(site)
+    records = {slug: controversy_record(site, links, c, events_of[slug]) for slug, c in site.controversies.items()}
+    header = {
+        "schema_version": SCHEMA_VERSION,
+        "site": _drop_none(
+            {"title": config.title, "tagline": config.tagline, "url": base, "repo_url": config.repo_url}
+        ),
+    }
+    out = {
+        "data/ledger.json": _dumps(
+            header
+            | {
+                "threads": [
+                    {
+                        "slug": t.slug,
+                        "url": f"{base}threads/{t.slug}/",
+                        "title": t.title,
+                        "summary": t.summary,
+                        "opened": t.opened.isoformat(),
+                        "controversies": [c.slug for c in links.thread_controversies[t.slug]],
+                        "body_markdown": t.body.text.strip("\n") + "\n",
+                    }
+                    for t in site.threads.values()
+                ],
+                "controversies": list(records.values()),
+                "events": [_event(e, base) for e in site.events],
+                "sources": {sid: _source(s) for sid, s in site.sources.items()},
+                "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
+            }
+        )
+    }
+    for slug, c in site.controversies.items():
+        record = records[slug]
+        source_ids = sorted(set(record["references"]) | {s for e in events_of[slug] for s in e.sources})
+        proponent_ids = sorted({s for p in c.positions for s in p.proponents})
+        out[f"data/controversies/{slug}.json"] = _dumps(
+            header
+            | {
+                "controversy": record,
+                "events": [_event(e, base) for e in events_of[slug]],
+                "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
+                "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
+            }
+        )
+    return out

@@ -1,0 +1,79 @@
+"""When each content file last changed, from ``git log`` (no network), and its history on GitHub.
+
+One ``git rev-parse`` and one ``git log`` for the whole content folder, however many files: the
+log lists commits newest first with the files each touched, so a file's first appearance is its
+last change. Outside a git checkout, or without git, the answer is simply empty and pages show
+nothing; the same checkout always gives the same answer, whatever the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MARK = "\x1e"
+"""Starts each commit's header line in our log format (a byte that cannot be in a path git prints)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The last commit touching a content file."""
+
+    date: dt.date
+    """Committer date (``%cs``): the day the change landed."""
+    path: str
+    """The file's path in the repository, e.g. ``content/controversies/x.md``."""
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | {"LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def revisions(content: Path) -> dict[str, Revision]:
+    """Last revision of every committed file under ``content``, keyed by its path relative to ``content``."""
+    content = content.resolve()
+    if not content.is_dir():
+        return {}
+    top = _git(["rev-parse", "--show-toplevel"], content)
+    if not top:
+        return {}
+    try:
+        prefix = PurePosixPath(content.relative_to(Path(top.strip()).resolve()).as_posix())
+    except ValueError:
+        return {}
+    log = _git(["log", f"--format={MARK}%cs", "--name-only", "--no-renames", "--", "."], content)
+    if log is None:
+        return {}
+    found: dict[str, Revision] = {}
+    day: dt.date | None = None
+    for line in log.split("\n"):  # not splitlines(): it splits on the \x1e mark too
+        if line.startswith(MARK):
+            day = dt.date.fromisoformat(line[1:].strip())
+        elif line and day is not None:
+            path = PurePosixPath(line)
+            key = path.relative_to(prefix).as_posix() if prefix.parts else path.as_posix()
+            found.setdefault(key, Revision(day, path.as_posix()))
+    return found
+
+
+def history_url(repo_url: str, branch: str, revision: Revision) -> str:
+    """``<repo>/commits/<branch>/<path>``: GitHub's list of commits touching the file."""
+    return f"{repo_url.rstrip('/')}/commits/{branch}/{revision.path}"

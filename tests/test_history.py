@@ -1,0 +1,182 @@
+"""Every change on the record: the history section, trajectories, /updates/ and feed entries per change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from ledger.model import PartialDate
+from ledger.pipeline import Options, build
+
+from .helpers import FIXTURES, broken_links, follow, html, make_content, text
+
+PAGE = "controversies/first/index.html"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal content with a history, events, a second thread and an undated source."""
+    root = tmp_path_factory.mktemp("recorded")
+    out = root / "site"
+    build(Options(content=make_content(root / "content", overlay=FIXTURES / "recorded"), out=out))
+    return out
+
+
+def test_page_says_as_of_when_and_lists_its_history_in_order(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    assert "Status: Contested as of 1 June 2024" in text(page.xpath("//p[@class='meta']")[0])
+    items = page.xpath("//section[@class='history']//li")
+    assert [li.get("id") for li in items] == [
+        "history-2024-01-01-1",
+        "history-2024-02-1",
+        "history-2024-03-15-1",
+        "history-2024-03-15-2",
+        "history-2024-06-01-1",
+    ]
+    assert text(items[1]) == ("February 2024 — Position A: confidence Low → Medium. Why: A second post agreed. [1]")
+    assert text(items[3]) == "15 March 2024 — Status: Leaning → Contested. Why: Position C challenged the consensus."
+    assert items[2].xpath(".//a[@class='to-position']/@href") == ["#position-c"]
+
+
+def test_history_sources_are_numbered_after_positions_and_link_back(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    refs = page.xpath("//section[@class='references']//li")
+    titles = [text(li.xpath(".//*[@class='ref-title']")[0]) for li in refs]
+    # Body: post-two, book-three, paper-one; positions add undated-essay; only history cites note-four.
+    assert titles == ["A Second Post", "A Third Book", "The First Paper", "An Undated Essay", "A Fourth Note"]
+    (last,) = page.xpath("//li[@id='history-2024-06-01-1']//a[@class='history-cite']")
+    assert last.get("href") == "#ref-5"
+    backlinks = refs[4].xpath(".//span[@class='backlinks']/a[starts-with(@href, '#')]")
+    assert [text(a) for a in backlinks] == ["↩ History, 1 June 2024"]
+    assert backlinks[0].get("href") == "#" + last.get("id")
+    assert broken_links(recorded) == []
+
+
+def test_position_shows_its_confidence_trajectory_as_text_and_chart(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    (a,) = page.xpath("//section[@id='position-a']")
+    expected = "Low → Medium → High (1 January 2024 → February 2024 → 1 June 2024)"
+    assert text(a.xpath(".//figcaption")[0]) == f"Confidence: {expected}"
+    (svg,) = a.xpath(".//svg")
+    assert svg.get("role") == "img"
+    (title,) = svg.xpath("./title")
+    assert svg.get("aria-labelledby") == title.get("id")
+    assert text(title) == f"Confidence: {expected}"
+    # Three levels, two steps up: the path rises twice and ends at the right edge.
+    assert len(svg.xpath(".//circle")) == 2
+    assert svg.xpath(".//path/@d")[0].count("V") == 2
+    # Positions whose confidence never moved have no chart.
+    assert not page.xpath("//section[@id='position-b']//svg | //section[@id='position-c']//svg")
+
+
+def test_status_moves_show_as_a_trajectory_too(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    (figure,) = page.xpath("//figure[svg[@id='status-chart']]")
+    assert text(figure.xpath(".//figcaption")[0]) == "Status: Leaning → Contested (1 January 2024 → 15 March 2024)"
+
+
+def test_crux_is_shown_under_the_claim(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    (crux,) = page.xpath("//section[@id='position-a']//p[@class='crux']")
+    assert text(crux) == "What would change this: A replication that fails."
+
+
+def test_cite_this_page_gives_title_site_date_and_permalink(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    (cite,) = page.xpath("//section[@class='cite-this']//p[@class='citation']")
+    assert text(cite) == (
+        "“Is the First Question Settled?” Test Ledger, updated 1 June 2024. https://example.org/controversies/first/"
+    )
+    assert cite.xpath(".//a/@href") == ["https://example.org/controversies/first/"]
+
+
+def test_undated_source_is_shown_as_nd_never_with_an_invented_date(recorded: Path) -> None:
+    page = html(recorded / PAGE)
+    (ref,) = page.xpath("//li[@id='ref-4']")
+    details = text(ref.xpath(".//span[@class='ref-details']")[0])
+    assert details == "An Undated Essay. Some Blog, n.d. (The page carries no publication date)."
+    assert not ref.xpath(".//time")
+    assert "Reliability: The author is anonymous" in text(ref)
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml"])
+def test_each_history_entry_is_a_feed_entry_with_a_stable_guid(recorded: Path, name: str) -> None:
+    feed = feedparser.parse((recorded / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    base = "https://example.org/controversies/first/"
+    by_id = {e.id: e for e in feed.entries}
+    moved = by_id[base + "#history-2024-06-01-1"]
+    assert moved.title == "Is the First Question Settled? — Position A: confidence Medium → High"
+    assert moved.link == base + "#history-2024-06-01-1"
+    assert "A fourth note settled it." in moved.summary
+    assert "A Fourth Note" in moved.summary  # the source, by title
+    day = moved.published_parsed if name == "feed.xml" else moved.updated_parsed
+    assert day[:3] == (2024, 6, 1)
+    month_only = by_id[base + "#history-2024-02-1"]
+    assert (month_only.published_parsed if name == "feed.xml" else month_only.updated_parsed)[:3] == (2024, 2, 1)
+    assert {base + "#history-2024-03-15-1", base + "#history-2024-03-15-2"} <= set(by_id)
+    assert len(feed.entries) == 2 + 5  # two pages, five changes
+
+
+def test_rss_channel_links_to_the_site_not_to_itself(recorded: Path) -> None:
+    feed = feedparser.parse((recorded / "feed.xml").read_bytes())
+    assert feed.feed.link == "https://example.org/"
+
+
+def test_thread_feed_carries_only_its_own_changes(recorded: Path) -> None:
+    main = feedparser.parse((recorded / "threads/main-thread/feed.xml").read_bytes())
+    other = feedparser.parse((recorded / "threads/other-thread/feed.xml").read_bytes())
+    assert len(main.entries) == 1 + 5
+    assert [e.link for e in other.entries] == ["https://example.org/controversies/second/"]
+
+
+def test_guids_do_not_change_when_an_entry_of_another_date_is_added(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content", overlay=FIXTURES / "recorded")
+    build(Options(content=content, out=tmp_path / "before"))
+    first = content / "controversies" / "first.md"
+    first.write_text(
+        first.read_text().replace(
+            "  - date: 2024-02\n", "  - date: 2024-01-20\n    change: An earlier note.\n  - date: 2024-02\n"
+        )
+    )
+    build(Options(content=content, out=tmp_path / "after"))
+
+    def ids(site: Path) -> set[str]:
+        return {e.id for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
+
+    assert ids(tmp_path / "before") < ids(tmp_path / "after")
+    assert ids(tmp_path / "after") - ids(tmp_path / "before") == {
+        "https://example.org/controversies/first/#history-2024-01-20-1"
+    }
+
+
+def test_updates_page_lists_every_change_newest_first(recorded: Path) -> None:
+    page = html(recorded / "updates/index.html")
+    items = page.xpath("//ol[@class='update-list']/li")
+    assert [li.xpath(".//time/@datetime")[0] for li in items] == [
+        "2024-06-01",
+        "2024-03-15",
+        "2024-03-15",
+        "2024-02",
+        "2024-01-01",
+    ]
+    links = [li.xpath(".//p[@class='update-meta']/a/@href")[0] for li in items]
+    assert links[0] == "../controversies/first/#history-2024-06-01-1"
+    assert "Position A: confidence Medium → High." in text(items[0])
+    (nav,) = html(recorded / "index.html").xpath("//nav[@class='site-nav']/a[text()='Updates']/@href")
+    assert follow(recorded, "/", nav) == recorded / "updates/index.html"
+
+
+def test_partial_dates_compare_at_the_precision_they_share() -> None:
+    month, day, later = PartialDate(2025, 7), PartialDate(2025, 7, 10), PartialDate(2025, 8, 1)
+    assert month.compare(day) == 0 == day.compare(month)
+    assert month.compare(later) == -1
+    assert later.compare(PartialDate(2025)) == 0
+    assert sorted([day, later, month, PartialDate(2025)], key=lambda d: d.key) == [
+        PartialDate(2025),
+        month,
+        day,
+        later,
+    ]
