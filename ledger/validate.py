@@ -17,7 +17,7 @@ from .errors import ContentError, ContentErrors, did_you_mean
 from .load import Document, RawContent, display_path, suggest_slug
 from .model import Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
 from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug
-from .yamltree import Map, field_lines, line_of
+from .yamltree import Map, Seq, field_lines, line_of
 
 T = TypeVar("T")
 
@@ -147,6 +147,32 @@ def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> 
             _unknown(refs, declared.sources, "source", c.path, errors, where=" in 'history'")
 
 
+def _raw_ids(value: object, key: str, container: Map) -> list[tuple[str, int]]:
+    """(id, line) of each slug in a raw YAML list (anything else is reported by the schema check)."""
+    if not isinstance(value, Seq):
+        return [(value, line_of(container, key))] if is_slug(value) and key == "thread" else []
+    return [(item, value.item_lines[i]) for i, item in enumerate(value) if is_slug(item)]
+
+
+def _cross_check_invalid(doc: Document, declared: Declared, errors: list[ContentError]) -> None:
+    """References of a controversy that failed its schema check, so one run still reports every problem."""
+    meta, path = doc.meta, doc.path
+    _unknown(_raw_ids(meta.get("thread"), "thread", meta), declared.threads, "thread", path, errors)
+    see_also = _raw_ids(meta.get("see_also"), "see_also", meta)
+    _unknown(see_also, declared.controversies, "controversy", path, errors, where=" in 'see_also'")
+    for key, where in (("positions", ""), ("history", " in 'history'")):
+        records = meta.get(key)
+        for record in records if isinstance(records, Seq) else ():
+            if not isinstance(record, Map):
+                continue
+            if key == "positions":
+                refs = _raw_ids(record.get("proponents"), "proponents", record)
+                _unknown(refs, declared.proponents, "proponent", path, errors)
+            refs = _raw_ids(record.get("sources"), "sources", record)
+            _unknown(refs, declared.sources, "source", path, errors, where=where)
+    _unknown(((c.source, c.line) for c in doc.body.citations), declared.sources, "source", path, errors)
+
+
 def _cross_check_events(site: Site, declared: Declared, errors: list[ContentError]) -> None:
     path = display_path(site.content_dir, timeline.EVENTS_FILE)
     for event in site.events:
@@ -180,8 +206,10 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
             threads[doc.slug] = Thread(slug=doc.slug, path=doc.path, body=doc.body, **fields)
 
     controversies: dict[str, Controversy] = {}
+    invalid: list[Document] = []
     for doc in raw.controversies:
         if (fields := _document_fields(doc, CONTROVERSY, errors)) is None:
+            invalid.append(doc)
             continue
         fields["positions"] = _positions(doc, fields["positions"], errors)
         fields["history"] = history.entries(fields.get("history", ()))
@@ -210,6 +238,8 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
         controversies={d.slug for d in raw.controversies} | set(raw.unreadable.get("controversies", ())),
     )
     _cross_check(site, declared, errors)
+    for doc in invalid:
+        _cross_check_invalid(doc, declared, errors)
     _cross_check_events(site, declared, errors)
     if any(e.severity == "error" for e in errors):
         raise ContentErrors(errors)
