@@ -62,8 +62,10 @@ function render(query, items) {
     const title = document.createElement("h2");
     title.className = "result-title";
     title.append(link(data.url, data.meta.title || data.url));
-    li.append(title, excerpt(data.excerpt));
+    li.append(title);
+    // Matches inside a section (a position, a source) link straight to it; the page excerpt would repeat them.
     const sections = data.sub_results.filter((sub) => sub.anchor && sub.url !== data.url).slice(0, MAX_SECTIONS);
+    if (!sections.length) li.append(excerpt(data.excerpt));
     if (sections.length) {
       const ul = document.createElement("ul");
       ul.className = "result-sections";
