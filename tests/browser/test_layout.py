@@ -122,3 +122,14 @@ def test_a_controversy_prints_with_its_references_and_their_urls(
     pdf = artifacts("print/controversy.pdf")
     page.pdf(path=str(pdf), format="A4", print_background=False)
     assert pdf.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_console_errors_and_no_failed_requests(reader: Reader, kind: str) -> None:
+    """Served under a strict CSP, so inline code or a resource from elsewhere would show up here too."""
+    for scheme in ("light", "dark"):
+        page = reader.open(PAGES[kind], scheme=scheme, status=404 if kind == "404" else 200)
+        page.wait_for_load_state("networkidle")
+        if kind == "search":
+            page.locator(".search-result").first.wait_for()
+    assert reader.problems.items == []

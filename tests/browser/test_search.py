@@ -66,3 +66,15 @@ def test_typing_updates_results_and_the_address_and_nonsense_says_so(reader: Rea
         "Nothing on the record matches “zzqxv”. Try fewer or different words."
     )
     expect(page.locator(".search-result")).to_have_count(0)
+
+
+def test_slash_focuses_the_search_box_and_the_form_works_without_javascript(reader: Reader) -> None:
+    page = reader.open(PAGES["proponents"])
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox", name="Search The Ledger")).to_be_focused()
+
+    plain = reader.open(PAGES["controversy"], javascript=False)
+    plain.get_by_role("searchbox", name="Search The Ledger").fill("DeepSeek")
+    plain.get_by_role("button", name="Search").click()
+    plain.wait_for_url(re.compile(r"/ledger/search/\?q=DeepSeek$"))
+    expect(plain.locator(".notice")).to_contain_text("needs JavaScript")
