@@ -48,7 +48,8 @@ def index_site(folder: Path) -> SearchIndex:
         return SearchIndex(False, "search skipped: the Pagefind binary was not found (pip install 'pagefind[bin]')")
     command = [str(executable), "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        # Run inside the site: Pagefind reads a pagefind.yml/.toml/.json from its working directory.
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, check=False)
     except OSError as exc:
         return _skipped(folder, f"Pagefind could not run ({exc.strerror or exc})")
     except subprocess.TimeoutExpired:
