@@ -21,7 +21,10 @@ build: $(VENV)/.installed ## build content/ into site/
 check: $(VENV)/.installed ## validate content/ (path:line: message for every problem)
 	$(PY) build.py check
 
-test: $(VENV)/.installed ## the whole test suite, plus lint
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: $(VENV)/.installed node_modules/.package-lock.json ## the whole test suite (browser tests included), plus lint
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n auto
 
@@ -30,4 +33,4 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache
+	rm -rf site $(VENV) .pytest_cache .ruff_cache node_modules test-artifacts

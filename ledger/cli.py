@@ -96,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(report.warnings, args.format)
         seconds = sum(report.timings.values())
         print(f"Built {len(report.files)} files into {options.out}/ in {seconds:.2f}s")
+        if report.search is not None:
+            print(report.search.message, file=sys.stdout if report.search.built else sys.stderr)
         return 0
     except ContentErrors as exc:
         _report(exc.errors, args.format)

@@ -18,6 +18,7 @@ from .load import load
 from .model import Site
 from .render import Output, render_site
 from .revisions import revisions
+from .search import SearchIndex, index_site
 from .validate import validate
 from .write import publish
 
@@ -39,6 +40,8 @@ class Options:
     """Warnings fail like errors, before anything is written."""
     today: dt.date | None = None
     """The date warnings about stale pages are judged against (default: the clock's); never affects output."""
+    search: bool = True
+    """Build the Pagefind search index into the site (skipped, with a message, if Pagefind is missing)."""
 
 
 @dataclass
@@ -49,6 +52,8 @@ class BuildReport:
     files: Output
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    search: SearchIndex | None = None
+    """The search index step's outcome; ``None`` when not asked for (``Options.search``)."""
 
 
 class OutputRefused(Exception):
@@ -104,8 +109,14 @@ def build(options: Options) -> BuildReport:
     guard_output(options)
     report = render(options)
     start = time.perf_counter()
-    publish(options.out, report.files, options.static)
-    report.timings["write"] = time.perf_counter() - start
+
+    def index_search(staging: Path) -> None:
+        search_start = time.perf_counter()
+        report.search = index_site(staging)
+        report.timings["search"] = time.perf_counter() - search_start
+
+    publish(options.out, report.files, options.static, after_write=index_search if options.search else None)
+    report.timings["write"] = time.perf_counter() - start - report.timings.get("search", 0.0)
     return report
 
 

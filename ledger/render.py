@@ -159,12 +159,16 @@ def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[st
         Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
         updates=history.updates(site.controversies.values()),
     )
+    page("search.html", Page("search/", "Search", f"Search {config.title}."))
     page("404.html", Page("404.html", "Page not found", "This page does not exist."), absolute_urls=True)
 
     out.update(feeds.render_feeds(site, links))
     out.update(export.data_files(site, links))
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
-    pages = sorted(path.removesuffix("index.html") for path in out if path.endswith("index.html"))
+    unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)
+    pages = sorted(
+        path.removesuffix("index.html") for path in out if path.endswith("index.html") and path not in unlisted
+    )
     out["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
     out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     return out

@@ -14,7 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 FIXED_MTIME = 315532800  # 1980-01-01: file times carry no build clock into the output
@@ -40,6 +40,10 @@ def write_tree(root: Path, files: Mapping[str, str | bytes], static: Path | None
         path = _target(root, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    _fix_times(root)
+
+
+def _fix_times(root: Path) -> None:
     for path in sorted(root.rglob("*")):
         os.utime(path, (FIXED_MTIME, FIXED_MTIME))
 
@@ -75,8 +79,17 @@ def _remove_leftovers(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(out: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
-    """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step."""
+def publish(
+    out: Path,
+    files: Mapping[str, str | bytes],
+    static: Path | None,
+    after_write: Callable[[Path], None] | None = None,
+) -> None:
+    """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step.
+
+    ``after_write(staging)`` runs once everything is written and before the swap, for build steps
+    that read the written pages (the search index); what it adds is published with them.
+    """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out.parent):
@@ -84,6 +97,9 @@ def publish(out: Path, files: Mapping[str, str | bytes], static: Path | None) ->
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
             write_tree(staging, files, static)
+            if after_write is not None:
+                after_write(staging)
+                _fix_times(staging)
             staging.chmod(0o755)
             if not out.exists():
                 staging.rename(out)

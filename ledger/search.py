@@ -1,0 +1,72 @@
+"""Full-text search: Pagefind indexes the written pages before the site is published.
+
+Pagefind reads the HTML (only the parts marked ``data-pagefind-body``) and writes a static index
+under ``pagefind/`` that ``static/search.js`` queries in the browser. The index is built in the
+staging folder, so it always matches the pages it is published with. Search is an enhancement:
+when the binary is missing or fails, the build still succeeds and the report says search was
+skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLE = "pagefind"
+"""Folder of the search bundle inside the site (``static/search.js`` loads it from there)."""
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Whether the search index was built, and a one-line account of it for the person building."""
+
+    built: bool
+    message: str
+
+
+def pagefind_executable() -> Path | None:
+    """The Pagefind binary: ``$PAGEFIND_BINARY_PATH``, else the one ``pagefind[bin]`` ships, else ``PATH``."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        found = shutil.which("pagefind")
+        return Path(found) if found else None
+    path = get_executable()
+    if path is None or not path.is_file() or not os.access(path, os.X_OK):
+        return None
+    return path
+
+
+def index_site(folder: Path) -> SearchIndex:
+    """Index the pages under ``folder`` into ``folder/pagefind/``; never raises for a missing or failing binary."""
+    executable = pagefind_executable()
+    if executable is None:
+        return SearchIndex(False, "search skipped: the Pagefind binary was not found (pip install 'pagefind[bin]')")
+    command = [str(executable), "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]
+    try:
+        # Run inside the site: Pagefind reads a pagefind.yml/.toml/.json from its working directory.
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, check=False)
+    except OSError as exc:
+        return _skipped(folder, f"Pagefind could not run ({exc.strerror or exc})")
+    except subprocess.TimeoutExpired:
+        return _skipped(folder, "Pagefind took longer than 10 minutes")
+    if result.returncode != 0:
+        detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
+        return _skipped(folder, f"Pagefind failed with exit code {result.returncode}: {detail[0]}")
+    entry = folder / BUNDLE / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        pages = sum(language["page_count"] for language in languages.values())
+    except (OSError, ValueError, KeyError, TypeError):
+        return _skipped(folder, "Pagefind wrote no readable index")
+    return SearchIndex(True, f"search index: {pages} pages")
+
+
+def _skipped(folder: Path, reason: str) -> SearchIndex:
+    """Remove a partial bundle so the published site never carries a broken index."""
+    shutil.rmtree(folder / BUNDLE, ignore_errors=True)
+    return SearchIndex(False, f"search skipped: {reason}")

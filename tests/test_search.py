@@ -1,0 +1,76 @@
+"""The search index step: built into the site before it is published, skipped loudly when Pagefind is missing."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from ledger.pipeline import Options, build
+from ledger.search import index_site, pagefind_executable
+
+from .helpers import SHIPPED, make_content, tree_digest
+
+
+def _pages_indexed(site: Path) -> int:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def test_the_build_indexes_controversies_threads_proponents_and_sources(shipped_site: Path) -> None:
+    assert pagefind_executable() is not None, "pagefind[bin] is a dependency: its binary must be installed"
+    assert (shipped_site / "pagefind" / "pagefind.js").is_file()
+    # Marked data-pagefind-body: 1 controversy, 1 thread, 14 proponents, the sources page.
+    pages = len(list((shipped_site / "proponents").glob("*/index.html"))) + 3
+    assert _pages_indexed(shipped_site) == pages
+
+
+def test_the_cli_reports_the_index(tmp_path: Path, run) -> None:
+    make_content(tmp_path / "content")
+    code, out, err = run(tmp_path, "build", "--content", "content", "--out", "site")
+    assert code == 0, err
+    assert "search index: 6 pages" in out  # 2 controversies, 1 thread, 2 proponents, the sources page
+    assert "search skipped" not in err
+
+
+@pytest.mark.parametrize("binary", ["missing", "failing"])
+def test_without_a_working_pagefind_the_build_succeeds_and_says_search_was_skipped(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch, binary: str
+) -> None:
+    fake = tmp_path / "pagefind"
+    if binary == "failing":
+        fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nmkdir -p \"$2/pagefind\"\nexit 3\n")
+        fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
+    make_content(tmp_path / "content")
+    code, out, err = run(tmp_path, "build", "--content", "content", "--out", "site")
+    assert code == 0
+    assert "into site/" in out
+    expected = "the Pagefind binary was not found" if binary == "missing" else "exit code 3: Error: something broke"
+    assert err.startswith("search skipped: ") and expected in err, err
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "search" / "index.html").is_file()  # the page explains search is unavailable
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_index_site_never_raises_and_leaves_no_partial_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path))  # a folder, not a program
+    result = index_site(tmp_path)
+    assert not result.built and result.message.startswith("search skipped")
+
+
+def test_the_search_index_is_byte_identical_across_builds(tmp_path: Path) -> None:
+    digests = []
+    for name in ("one", "two"):
+        build(Options(content=SHIPPED, out=tmp_path / name))
+        digests.append({path: digest for path, digest in tree_digest(tmp_path / name).items() if "pagefind" in path})
+    assert digests[0] == digests[1]
+    assert len(digests[0]) > 5
+
+
+def test_search_can_be_turned_off(tmp_path: Path) -> None:
+    report = build(Options(content=make_content(tmp_path / "content"), out=tmp_path / "site", search=False))
+    assert report.search is None
+    assert not (tmp_path / "site" / "pagefind").exists()
