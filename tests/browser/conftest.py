@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -139,6 +140,20 @@ class Site:
     def origin(self) -> str:
         parts = urlsplit(self.root)
         return f"{parts.scheme}://{parts.netloc}"
+
+    def references(self, path: str) -> list[str]:
+        """Ids of the References on the built page (read from the HTML, not the browser)."""
+        return lxml.html.fromstring((self.folder / path / "index.html").read_bytes()).xpath(
+            "//section[@class='references']//li/@id"
+        )
+
+    def holdings(self, proponent: str) -> set[str]:
+        """Controversies where the proponent holds a position, from their built page."""
+        page = lxml.html.fromstring((self.folder / "proponents" / proponent / "index.html").read_bytes())
+        return {
+            href.split("#")[0]
+            for href in page.xpath("//li[contains(@class, 'holding')]//a[contains(@href, '#position-')]/@href")
+        }
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ def test_index_to_thread_to_controversy_to_proponent_and_back_to_a_source(reader
     expect(page.locator("h1")).to_have_text(THREAD)
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text("The Ledger")
 
-    page.get_by_role("link", name=CONTROVERSY).click()
+    page.locator("table.controversies").get_by_role("link", name=CONTROVERSY).click()
     expect(page.locator("h1")).to_have_text(CONTROVERSY)
     expect(page).to_have_title(f"{CONTROVERSY} — The Ledger")
     crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("listitem")
@@ -47,7 +47,7 @@ def test_index_to_thread_to_controversy_to_proponent_and_back_to_a_source(reader
     page.wait_for_url(re.compile(r"/controversies/scaling-laws-hitting-a-wall/#ref-5$"))
     assert in_view(page, "#ref-5")
     expect(page.locator("#ref-5 .ref-title")).to_have_attribute(
-        "href", "https://nautil.us/deep-learning-is-hitting-a-wall-238440/"
+        "href", "https://nautil.us/deep-learning-is-hitting-a-wall-14467/"
     )
     expect(page.locator("#ref-5 .kind")).to_have_text("Kind: opinion")
     page.locator("#ref-5").get_by_role("link", name="Back to the citation in Position C").click()
@@ -100,7 +100,7 @@ def test_copy_link_puts_the_position_url_on_the_clipboard(reader: Reader) -> Non
 def test_without_javascript_everything_reads_and_links_the_same(reader: Reader) -> None:
     page = reader.open(PAGES["controversy"], javascript=False)
     expect(page.locator("section.position")).to_have_count(4)
-    expect(page.locator(".references li")).to_have_count(6)
+    expect(page.locator(".references li")).to_have_count(len(reader.site.references(PAGES["controversy"])))
     expect(page.locator(".copy-link")).to_have_count(0)  # an enhancement only
     page.locator("#position-b .position-letter").click()
     page.wait_for_url(re.compile(r"#position-b$"))

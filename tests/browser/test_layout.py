@@ -14,7 +14,14 @@ from .conftest import PAGES, Reader
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
   const wide = [];
+  const scrollsOnItsOwn = (el) => {
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll("body *")) {
+    if (scrollsOnItsOwn(el)) continue;  // e.g. the thread matrix: a focusable region that scrolls sideways
     const box = el.getBoundingClientRect();
     if (box.width && box.right > width + 1 && getComputedStyle(el).position !== "absolute") {
       wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`);
