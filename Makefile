@@ -24,7 +24,15 @@ check: $(VENV)/.installed ## validate content/ (path:line: message for every pro
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-test: $(VENV)/.installed node_modules/.package-lock.json ## the whole test suite (browser tests included), plus lint
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests (apt-get)"
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+	$$sudo apt-get install -y --no-install-recommends chromium \
+	  || { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }
+
+test: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) ## the whole test suite (browser tests included), plus lint
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n auto
 
