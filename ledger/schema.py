@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, did_you_mean
+from .limits import MAX_LIST_ITEMS, MAX_SLUG_CHARS, MAX_TEXT_CHARS
 from .model import PartialDate
 from .yamltree import Map, Seq, field_lines, line_of
 
@@ -229,7 +230,12 @@ CONTENT_FILES = (
 
 
 def is_slug(value: object) -> bool:
-    return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
+    return isinstance(value, str) and len(value) <= MAX_SLUG_CHARS and SLUG_RE.fullmatch(value) is not None
+
+
+def too_long(value: str) -> str:
+    """`` (at most N characters)`` for a slug-shaped value too long to be one, else nothing."""
+    return f" (at most {MAX_SLUG_CHARS} characters)" if len(value) > MAX_SLUG_CHARS else ""
 
 
 def is_placeholder(value: object) -> bool:
@@ -285,8 +291,10 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
             value = value.strip()
             if not value:
                 return err("must not be empty")
+            if len(value) > MAX_TEXT_CHARS:
+                return err(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are allowed")
             if spec.type == "slug" and not is_slug(value):
-                return err(f"must be a slug of lowercase letters, digits and hyphens, got '{value}'")
+                return err(f"must be a slug of lowercase letters, digits and hyphens{too_long(value)}, got '{value}'")
             if spec.type == "letter" and not LETTER_RE.fullmatch(value):
                 return err(f"must be a single capital letter A–Z, got '{value}'")
             if spec.type == "url" and not is_web_url(value):
@@ -307,6 +315,8 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
         case "partial-date":
             parsed = parse_partial_date(value)
             return (parsed, []) if isinstance(parsed, PartialDate) else err(parsed)
+        case "slugs" | "texts" | "records" if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            return err(f"has {len(value):,} items; lists are limited to {MAX_LIST_ITEMS:,}")
         case "slugs" | "texts":
             if not isinstance(value, list):
                 return err(f"must be a list, e.g. [a, b], got {_describe(value)}")
