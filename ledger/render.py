@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from . import export, feeds, github, history, timeline
+from . import csp, export, feeds, github, history, timeline
 from .charts import step_chart
 from .link import Links
 from .markdown import render_body
@@ -87,6 +87,7 @@ def environment(templates: Path) -> Environment:
         status_levels=STATUS,
         history_url=history_url,
         github=github,
+        content_security_policy=csp.META_POLICY,
     )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env
