@@ -19,6 +19,8 @@ from .yamltree import Map, Seq, field_lines, line_of
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LETTER_RE = re.compile(r"[A-Z]")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag's shape (``en``, ``en-GB``): it becomes ``<html lang>``, which names search index files."""
 PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 CONFIDENCE = ("low", "medium", "high")
@@ -37,7 +39,7 @@ class Field:
 
     name: str
     type: str
-    """text | slug | slugs | texts | letter | date | partial-date | url | choice | record | records"""
+    """text | slug | slugs | texts | letter | language | date | partial-date | url | choice | record | records"""
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -66,7 +68,7 @@ SITE = Record(
             "base_url", "url", "Absolute URL the site is published at (used for feeds, canonical links).", required=True
         ),
         Field("repo_url", "url", "The GitHub repository holding this content.", required=True),
-        Field("language", "text", "BCP 47 language tag of the content, e.g. 'en'."),
+        Field("language", "language", "BCP 47 language tag of the content, e.g. 'en'."),
         Field("description", "text", "One sentence for search engines and feed readers."),
         Field("repo_branch", "text", "Branch that edit links point at (default 'main')."),
     ),
@@ -285,7 +287,7 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
         return None, [ContentError(path, line, placeholder_message(spec))]
 
     match spec.type:
-        case "text" | "slug" | "letter" | "url" | "choice":
+        case "text" | "slug" | "letter" | "language" | "url" | "choice":
             if not isinstance(value, str):
                 return err(f"must be text, got {_describe(value)}")
             value = value.strip()
@@ -297,6 +299,8 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
                 return err(f"must be a slug of lowercase letters, digits and hyphens{too_long(value)}, got '{value}'")
             if spec.type == "letter" and not LETTER_RE.fullmatch(value):
                 return err(f"must be a single capital letter A–Z, got '{value}'")
+            if spec.type == "language" and not LANGUAGE_RE.fullmatch(value):
+                return err(f"must be a language tag such as 'en' or 'en-GB', got '{value}'")
             if spec.type == "url" and not is_web_url(value):
                 return err(f"must be an http:// or https:// URL, got '{value}'")
             if spec.type == "choice" and value not in spec.choices:
