@@ -13,7 +13,6 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -388,9 +387,7 @@ def hostile_content(
                 }
             ]
         ),
-        "threads/main.md": _page(
-            {"title": p, "summary": p, "opened": "2020-01-01"}, md + "\nCited [@src-a].\n"
-        ),
+        "threads/main.md": _page({"title": p, "summary": p, "opened": "2020-01-01"}, md + "\nCited [@src-a].\n"),
         "controversies/hostile.md": _page(
             {
                 "title": p,

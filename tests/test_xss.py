@@ -85,9 +85,7 @@ def test_the_inspector_finds_each_kind_of_executable_markup() -> None:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS["text"], ids=_ids(PAYLOADS["text"]))
-def test_text_payload_in_every_field_comes_out_as_the_same_text_and_nothing_else(
-    tmp_path: Path, payload: str
-) -> None:
+def test_text_payload_in_every_field_comes_out_as_the_same_text_and_nothing_else(tmp_path: Path, payload: str) -> None:
     site = tmp_path / "site"
     try:
         report = build(Options(content=hostile_content(tmp_path / "content", payload), out=site))
@@ -261,7 +259,7 @@ TOKENS = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=st.lists(st.sampled_from(TOKENS), min_size=1, max_size=24).map("".join))
 def test_generated_markup_soup_in_every_field_never_becomes_markup(
     tmp_path_factory: pytest.TempPathFactory, payload: str
