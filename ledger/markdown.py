@@ -2,7 +2,8 @@
 
 Bodies are parsed once at load time into tokens plus their citations (so validation can name the
 line of an unknown id) and rendered after linking, when each citation's reference number is known.
-Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself.
+Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself;
+images only at the site itself (the pages' Content-Security-Policy would block any other).
 """
 
 from __future__ import annotations
@@ -141,6 +142,15 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
                             path, line, f"link to '{url}' is not allowed: use an http(s) URL or a relative link"
                         )
                     )
+                    child.attrSet(attr, "#")
+                elif child.type == "image" and urlsplit(url).netloc:
+                    at = token.content.find(url.split("/", 1)[0])
+                    line = block_line + token.content[: max(at, 0)].count("\n")
+                    message = (
+                        f"image '{url}' is on another site: pages load images from the site only "
+                        "(its Content-Security-Policy); link to it instead, [text](url)"
+                    )
+                    errors.append(ContentError(path, line, message))
                     child.attrSet(attr, "#")
     return Body(tuple(tokens), tuple(citations), text), errors
 

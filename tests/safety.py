@@ -287,7 +287,7 @@ def markdown_body(p: str) -> str:
             "",
             f'A [titled link](https://example.org/titled "{p}").',
             "",
-            f"![{p}](https://example.org/image.png)",
+            f"![{p}](../../static/favicon.svg)",
             "",
             f"Some *{p}* emphasis.",
             "",
