@@ -58,6 +58,11 @@ def edit_url(config: SiteConfig, relative: str) -> str:
     return f"{_repo(config)}/edit/{quote(config.repo_branch)}/{_content_path(relative)}"
 
 
+def repo_file_url(config: SiteConfig, path: str) -> str:
+    """A file of the repository (outside content/) on GitHub, e.g. ``docs/data-format.md``; the branch is quoted."""
+    return f"{_repo(config)}/blob/{quote(config.repo_branch)}/{quote(path)}"
+
+
 def guide_url(config: SiteConfig, anchor: str = "") -> str:
     """CONTRIBUTING.md on GitHub, at ``anchor``."""
-    return f"{_repo(config)}/blob/{quote(config.repo_branch)}/CONTRIBUTING.md" + (f"#{anchor}" if anchor else "")
+    return repo_file_url(config, "CONTRIBUTING.md") + (f"#{anchor}" if anchor else "")
