@@ -196,7 +196,8 @@ def test_links_in_bodies_to_local_files_are_only_links(sandbox: Path, run) -> No
     """A body may link to any site path; the build never reads what a link names."""
     page = sandbox / "content" / "controversies" / "first.md"
     secret = sandbox / "outside" / "secret.md"
-    page.write_text(page.read_text() + f"\n[a](../../../../outside/secret.md) [b]({secret}) ![c](../../../outside/x.png)\n")
+    links = f"[a](../../../../outside/secret.md) [b]({secret}) ![c](../../../outside/x.png)"
+    page.write_text(page.read_text() + f"\n{links}\n")
     code, _ = run_build(run, sandbox)
     assert code == 0
 
