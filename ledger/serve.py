@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+import jinja2
 from livereload import Server
 from livereload.handlers import StaticFileHandler
 from markupsafe import escape
@@ -41,6 +42,11 @@ class DevState:
             problems = [str(e) for e in exc.errors]
         except OutputRefused as exc:
             problems = [f"error: {exc}"]
+        except jinja2.TemplateError as exc:  # a template being edited: shown like content problems
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            problems = [f"{where}template error: {exc.message or exc}"]
+        except OSError as exc:  # e.g. the output's disk is full; the last good site stays
+            problems = [f"error: could not write the site: {exc}"]
         else:
             problems = []
             for warning in report.warnings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -152,3 +153,23 @@ def test_serve_survives_broken_deleted_renamed_half_written_and_new_files(server
 
     log = (tmp_path / "serve.log").read_text()
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_a_template_broken_while_serving_is_shown_and_recovers(tmp_path: Path) -> None:
+    """Editing templates under ``serve``: a syntax error is a problem on the page, not a lost rebuild."""
+    from ledger.pipeline import Options
+    from ledger.serve import DevState
+
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    options = Options(content=make_content(tmp_path / "content"), out=tmp_path / "site", templates=templates)
+    state = DevState()
+    assert state.rebuild(options) and state.error_page() is None
+    page = templates / "controversy.html"
+    good = page.read_text()
+    page.write_text(good.replace("{% endblock %}", "{% endblok %}", 1))
+    assert not state.rebuild(options)
+    error_page = state.error_page()
+    assert error_page is not None and "controversy.html:" in error_page and "template error" in error_page
+    page.write_text(good)
+    assert state.rebuild(options) and state.error_page() is None
