@@ -211,3 +211,12 @@ def test_an_output_folder_that_is_a_symlink_is_refused(sandbox: Path, run) -> No
     assert "refusing to build into site: it is a symbolic link" in err
     assert (sandbox / "site").is_symlink() and tree_digest(sandbox / "real-site") == before
     assert sorted(p.name for p in sandbox.iterdir()) == ["content", "outside", "real-site", "site"]
+
+
+def test_a_file_name_with_terminal_escapes_is_reported_as_printable_text(sandbox: Path, run) -> None:
+    """File names reach error messages: control characters in them must not drive the reader's terminal."""
+    (sandbox / "content" / "controversies" / "\x1b[2J\x1b[31mred.md").write_text(VALID_PAGE.format(secret="Text"))
+    code, err = run_build(run, sandbox)
+    assert code == 1
+    assert "\x1b" not in err
+    assert "content/controversies/\\x1b[2J\\x1b[31mred.md:1: file name must be a slug" in err

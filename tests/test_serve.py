@@ -173,3 +173,22 @@ def test_a_template_broken_while_serving_is_shown_and_recovers(tmp_path: Path) -
     assert error_page is not None and "controversy.html:" in error_page and "template error" in error_page
     page.write_text(good)
     assert state.rebuild(options) and state.error_page() is None
+
+
+def test_serve_never_answers_with_a_file_outside_the_site(server, tmp_path: Path) -> None:
+    """The page handler (which rewrites the CSP) resolves paths itself: '..' must not climb out of site/."""
+    import http.client
+
+    base, _ = server
+    (tmp_path / "outside.html").write_text("SECRET-OUTSIDE-SITE")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "index.html").write_text("SECRET-OUTSIDE-SITE")
+    host, port = base.removeprefix("http://").rstrip("/").split(":")
+    for path in ("/../outside.html", "/../outside/", "/%2e%2e/outside.html", "/controversies/../../outside/"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode(errors="replace")
+        connection.close()
+        assert "SECRET-OUTSIDE-SITE" not in body, path
+        assert response.status in (400, 403, 404), (path, response.status)
