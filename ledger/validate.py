@@ -22,6 +22,10 @@ from .yamltree import Map, Seq, field_lines, line_of
 
 T = TypeVar("T")
 
+SUGGESTION_BUDGET = 200_000
+"""Comparisons "did you mean" may spend, as problems so far × ids in the registry: hundreds of
+suggestions for a real registry, a handful for a hostile one (each compares with every id)."""
+
 
 @dataclass
 class Declared:
@@ -104,12 +108,17 @@ def _unknown(
     errors: list[ContentError],
     where: str = "",
 ) -> None:
-    """Report each (id, line) that is not declared, suggesting the closest declared id."""
+    """Report each (id, line) that is not declared, suggesting the closest declared id.
+
+    Suggestions stop when ``SUGGESTION_BUDGET`` runs out: thousands of unknown ids against a registry of
+    thousands took many minutes.
+    """
     if declared is None:
         return  # the registry itself is broken and already reported
     for ref, line in refs:
         if ref not in declared:
-            errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{did_you_mean(ref, declared)}"))
+            hint = did_you_mean(ref, declared) if len(errors) * len(declared) < SUGGESTION_BUDGET else ""
+            errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{hint}"))
 
 
 def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> None:
