@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test lint clean
+.PHONY: serve build check test lint clean system-packages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,22 @@ check: $(VENV)/.installed ## validate content/ (path:line: message for every pro
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
-CHROMIUM := /usr/bin/chromium
-$(CHROMIUM):
-	@echo "Installing Debian's chromium for the browser tests (apt-get)"
-	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
-	$$sudo apt-get install -y --no-install-recommends chromium \
-	  || { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }
+# Debian packages the tests need, installed with apt-get only when missing (as root, or through sudo):
+# Chromium for the browser tests (Playwright never downloads a browser of its own), a Java runtime
+# for the Nu HTML Checker (vnu-jar), faketime for the reproducibility test's shifted clock.
+system-packages:
+	@missing=""; [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v faketime >/dev/null || missing="$$missing faketime"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests:$$missing"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); export DEBIAN_FRONTEND=noninteractive; \
+	  $$sudo mkdir -p /usr/share/man/man1; \
+	  $$sudo apt-get install -y --no-install-recommends $$missing \
+	    || { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; }; \
+	fi
 
-test: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) ## the whole test suite (browser tests included), plus lint
+test: $(VENV)/.installed node_modules/.package-lock.json system-packages ## the whole test suite (browser tests included), plus lint
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n auto
 

@@ -20,6 +20,7 @@ TYPES = {
     "slugs": "list of slugs",
     "texts": "list of texts",
     "letter": "capital letter A–Z",
+    "language": "language tag (`en`, `en-GB`)",
     "date": "date `YYYY-MM-DD`",
     "partial-date": "date `YYYY-MM-DD`, `YYYY-MM` or `YYYY`",
     "url": "`https://` URL",

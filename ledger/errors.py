@@ -27,8 +27,13 @@ class ContentError:
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
         message = " ".join(self.message.split())  # always one line, whatever a library's message held
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)  # no terminal escapes
-        return f"{self.path}:{self.line}: {prefix}{message}"
+        return f"{printable(self.path)}:{self.line}: {prefix}{printable(message)}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every unprintable character written as its escape: file names and content reach
+    terminals and CI logs, where a raw ESC could rewrite what the reader sees."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class ContentErrors(Exception):

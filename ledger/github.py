@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .errors import ContentError
+from .errors import ContentError, printable
 from .model import SiteConfig
 
 CONTENT_IN_REPO = "content"
@@ -28,8 +28,8 @@ def _escape_property(text: str) -> str:
 def annotation(problem: ContentError) -> str:
     """``::error file=content/x.md,line=3::message`` (or ``::warning``) for one problem."""
     command = "warning" if problem.severity == "warning" else "error"
-    properties = f"file={_escape_property(problem.path)},line={problem.line}"
-    return f"::{command} {properties}::{_escape_data(problem.message)}"
+    properties = f"file={printable(_escape_property(problem.path))},line={problem.line}"
+    return f"::{command} {properties}::{printable(_escape_data(problem.message))}"
 
 
 def _repo(config: SiteConfig) -> str:
@@ -58,6 +58,11 @@ def edit_url(config: SiteConfig, relative: str) -> str:
     return f"{_repo(config)}/edit/{quote(config.repo_branch)}/{_content_path(relative)}"
 
 
+def repo_file_url(config: SiteConfig, path: str) -> str:
+    """A file of the repository (outside content/) on GitHub, e.g. ``docs/data-format.md``; the branch is quoted."""
+    return f"{_repo(config)}/blob/{quote(config.repo_branch)}/{quote(path)}"
+
+
 def guide_url(config: SiteConfig, anchor: str = "") -> str:
     """CONTRIBUTING.md on GitHub, at ``anchor``."""
-    return f"{_repo(config)}/blob/{quote(config.repo_branch)}/CONTRIBUTING.md" + (f"#{anchor}" if anchor else "")
+    return repo_file_url(config, "CONTRIBUTING.md") + (f"#{anchor}" if anchor else "")

@@ -14,6 +14,7 @@ from pathlib import Path
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import ContentError
+from .limits import MAX_BODY_CHARS, text_problem
 from .markdown import parse_body
 from .model import Body
 from .schema import PLACEHOLDER
@@ -60,15 +61,21 @@ def display_path(root: str, *parts: str) -> str:
 
 def read_text(file: Path, shown: str) -> str:
     """The file's text as UTF-8 (BOM removed); raises ``YamlError`` carrying a located error."""
-    root_ok = file.is_file() and not file.is_symlink()
-    if not root_ok:
-        raise YamlError(ContentError(shown, 1, "not a regular file (symlinks are not followed)"))
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise YamlError(
-            ContentError(shown, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}")
-        )
-    data = file.read_bytes()
+    try:
+        root_ok = file.is_file() and not file.is_symlink()
+        if not root_ok:
+            raise YamlError(ContentError(shown, 1, "not a regular file (symlinks are not followed)"))
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlError(
+                ContentError(shown, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}")
+            )
+        with file.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # the file may grow after stat(): never read more
+    except OSError as exc:  # e.g. deleted or renamed while the build runs (an editor saving under ``serve``)
+        raise YamlError(ContentError(shown, 1, f"could not be read: {exc.strerror or exc}")) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlError(ContentError(shown, 1, f"file grew past {MAX_FILE_BYTES:,} bytes while being read"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -76,7 +83,10 @@ def read_text(file: Path, shown: str) -> str:
         raise YamlError(
             ContentError(shown, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
         ) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if (problem := text_problem(text, shown)) is not None:
+        raise YamlError(problem)
+    return text
 
 
 def split_front_matter(text: str, shown: str) -> tuple[Map, str, int]:
@@ -106,6 +116,10 @@ def load_document(file: Path, shown: str, raw: RawContent) -> Document | None:
         meta, body_text, body_line = split_front_matter(read_text(file, shown), shown)
     except YamlError as exc:
         raw.errors.append(exc.error)
+        return None
+    if len(body_text) > MAX_BODY_CHARS:
+        message = f"the body is {len(body_text):,} characters long; bodies are limited to {MAX_BODY_CHARS:,}"
+        raw.errors.append(ContentError(shown, body_line, message + " (split the page)"))
         return None
     body, errors = parse_body(body_text, shown, body_line)
     raw.errors.extend(errors)
@@ -170,6 +184,10 @@ def load(root: str | Path) -> RawContent:
     raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw)
     for folder in FOLDERS:
         documents = getattr(raw, folder)
+        if (base / folder).is_symlink():  # its files would be read from wherever it points
+            message = "is a symbolic link; content folders must be real folders (links are not followed)"
+            raw.errors.append(ContentError(display_path(root_str, folder), 1, message))
+            continue
         for file in sorted((base / folder).glob("*")) if (base / folder).is_dir() else []:
             shown = display_path(root_str, folder, file.name)
             if file.name.startswith(".") or file.name.endswith("~"):

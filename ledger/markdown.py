@@ -2,7 +2,8 @@
 
 Bodies are parsed once at load time into tokens plus their citations (so validation can name the
 line of an unknown id) and rendered after linking, when each citation's reference number is known.
-Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself.
+Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself;
+images only at the site itself (the pages' Content-Security-Policy would block any other).
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
 
 from .errors import ContentError
 from .model import Body, Citation
 
-CITATION_RE = re.compile(r"\[@([^\]\s;]+)((?:\s*;\s*@[^\]\s;]+)*)\]")
+CITATION_RE = re.compile(r"\[@([^\[\]\s;]+)((?:\s*;\s*@[^\[\]\s;]+)*)\]")
+"""Ids stop at ``[``: a match attempt never scans past the next citation (``[@a[@a…`` stays linear)."""
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -36,7 +38,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        ids = [match.group(1), *re.findall(r"@([^\]\s;]+)", match.group(2))]
+        ids = [match.group(1), *re.findall(r"@([^\[\]\s;]+)", match.group(2))]
         for source_id in ids:
             token = state.push("citation", "", 0)
             token.meta = {"id": source_id, "offset": state.pos}
@@ -56,6 +58,28 @@ def _heading_slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
 
 
+def _heading_ids(state: StateCore) -> None:
+    """An id on each ``##``/``###`` heading from its text, made unique in the body: ``x``, ``x-1``, ``x-2`` …
+
+    (mdit-py-plugins' anchors plugin gives the same ids, but retries every suffix from 1 for each
+    duplicate: thousands of identical headings took minutes.)
+    """
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3"):
+            continue
+        title = "".join(c.content for c in state.tokens[i + 1].children or () if c.type in ("text", "code_inline"))
+        base = slug = _heading_slug(title)
+        suffix = next_suffix.get(base, 1)
+        while slug in taken:
+            slug = f"{base}-{suffix}"
+            suffix += 1
+        next_suffix[base] = suffix
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
 @cache
 def parser() -> MarkdownIt:
     """The shared MarkdownIt instance (CommonMark + tables + strikethrough + heading anchors)."""
@@ -63,7 +87,7 @@ def parser() -> MarkdownIt:
     md.validateLink = lambda url: True  # unsafe links are reported (and dropped) by parse_body instead
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
-    anchors_plugin(md, min_level=2, max_level=3, slug_func=_heading_slug)
+    md.core.ruler.push("heading_ids", _heading_ids)
     return md
 
 
@@ -118,6 +142,15 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
                             path, line, f"link to '{url}' is not allowed: use an http(s) URL or a relative link"
                         )
                     )
+                    child.attrSet(attr, "#")
+                elif child.type == "image" and urlsplit(url).netloc:
+                    at = token.content.find(url.split("/", 1)[0])
+                    line = block_line + token.content[: max(at, 0)].count("\n")
+                    message = (
+                        f"image '{url}' is on another site: pages load images from the site only "
+                        "(its Content-Security-Policy); link to it instead, [text](url)"
+                    )
+                    errors.append(ContentError(path, line, message))
                     child.attrSet(attr, "#")
     return Body(tuple(tokens), tuple(citations), text), errors
 

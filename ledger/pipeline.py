@@ -98,6 +98,8 @@ def guard_output(options: Options) -> None:
             raise OutputRefused(f"refusing to build into {options.out}: it holds {precious}")
     if options.content.absolute() in out.parents:
         raise OutputRefused(f"refusing to build into {options.out}: it is inside the content folder")
+    if out.is_symlink():  # the atomic swap would replace the link, not the folder it points to
+        raise OutputRefused(f"refusing to build into {options.out}: it is a symbolic link; give the real folder")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "index.html").is_file())):
         raise OutputRefused(
             f"refusing to replace {options.out}: it is not empty and not a previous build (no index.html)"

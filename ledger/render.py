@@ -16,12 +16,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from . import export, feeds, github, history, timeline
+from . import csp, export, feeds, github, history, timeline
 from .charts import step_chart
 from .link import Links
 from .markdown import render_body
 from .matrix import thread_matrix
-from .model import Controversy, PartialDate, Site
+from .model import Controversy, Event, PartialDate, Site
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
 
@@ -87,6 +87,7 @@ def environment(templates: Path) -> Environment:
         status_levels=STATUS,
         history_url=history_url,
         github=github,
+        content_security_policy=csp.META_POLICY,
     )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env
@@ -94,6 +95,16 @@ def environment(templates: Path) -> Environment:
 
 def _description(c: Controversy) -> str:
     return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
+
+
+def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
+    """The events citing each source, in timeline order (one pass: sources × events took minutes at 20,000)."""
+    citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
+    for event in site.events:
+        for sid in dict.fromkeys(event.sources):
+            if sid in citing:  # always, once validated
+                citing[sid].append(event)
+    return {sid: tuple(events) for sid, events in citing.items()}
 
 
 def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
@@ -150,7 +161,7 @@ def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[st
     page(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
-        events_citing={sid: tuple(e for e in site.events if sid in e.sources) for sid in site.sources},
+        events_citing=_events_citing(site),
     )
     for path, title, description, context in timeline.pages(site):
         page("timeline.html", Page(path, title, description), **context)

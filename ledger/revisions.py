@@ -13,6 +13,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 MARK = "\x1e"
 """Starts each commit's header line in our log format (a byte that cannot be in a path git prints)."""
@@ -76,4 +77,4 @@ def revisions(content: Path) -> dict[str, Revision]:
 
 def history_url(repo_url: str, branch: str, revision: Revision) -> str:
     """``<repo>/commits/<branch>/<path>``: GitHub's list of commits touching the file."""
-    return f"{repo_url.rstrip('/')}/commits/{branch}/{revision.path}"
+    return f"{repo_url.rstrip('/')}/commits/{quote(branch)}/{quote(revision.path)}"

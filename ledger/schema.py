@@ -13,11 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError, did_you_mean
+from .limits import MAX_LIST_ITEMS, MAX_SLUG_CHARS, MAX_TEXT_CHARS
 from .model import PartialDate
 from .yamltree import Map, Seq, field_lines, line_of
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LETTER_RE = re.compile(r"[A-Z]")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag's shape (``en``, ``en-GB``): it becomes ``<html lang>``, which names search index files."""
 PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 CONFIDENCE = ("low", "medium", "high")
@@ -36,7 +39,7 @@ class Field:
 
     name: str
     type: str
-    """text | slug | slugs | texts | letter | date | partial-date | url | choice | record | records"""
+    """text | slug | slugs | texts | letter | language | date | partial-date | url | choice | record | records"""
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -65,7 +68,7 @@ SITE = Record(
             "base_url", "url", "Absolute URL the site is published at (used for feeds, canonical links).", required=True
         ),
         Field("repo_url", "url", "The GitHub repository holding this content.", required=True),
-        Field("language", "text", "BCP 47 language tag of the content, e.g. 'en'."),
+        Field("language", "language", "BCP 47 language tag of the content, e.g. 'en'."),
         Field("description", "text", "One sentence for search engines and feed readers."),
         Field("repo_branch", "text", "Branch that edit links point at (default 'main')."),
     ),
@@ -229,7 +232,12 @@ CONTENT_FILES = (
 
 
 def is_slug(value: object) -> bool:
-    return isinstance(value, str) and SLUG_RE.fullmatch(value) is not None
+    return isinstance(value, str) and len(value) <= MAX_SLUG_CHARS and SLUG_RE.fullmatch(value) is not None
+
+
+def too_long(value: str) -> str:
+    """`` (at most N characters)`` for a slug-shaped value too long to be one, else nothing."""
+    return f" (at most {MAX_SLUG_CHARS} characters)" if len(value) > MAX_SLUG_CHARS else ""
 
 
 def is_placeholder(value: object) -> bool:
@@ -279,16 +287,20 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
         return None, [ContentError(path, line, placeholder_message(spec))]
 
     match spec.type:
-        case "text" | "slug" | "letter" | "url" | "choice":
+        case "text" | "slug" | "letter" | "language" | "url" | "choice":
             if not isinstance(value, str):
                 return err(f"must be text, got {_describe(value)}")
             value = value.strip()
             if not value:
                 return err("must not be empty")
+            if len(value) > MAX_TEXT_CHARS:
+                return err(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are allowed")
             if spec.type == "slug" and not is_slug(value):
-                return err(f"must be a slug of lowercase letters, digits and hyphens, got '{value}'")
+                return err(f"must be a slug of lowercase letters, digits and hyphens{too_long(value)}, got '{value}'")
             if spec.type == "letter" and not LETTER_RE.fullmatch(value):
                 return err(f"must be a single capital letter A–Z, got '{value}'")
+            if spec.type == "language" and not LANGUAGE_RE.fullmatch(value):
+                return err(f"must be a language tag such as 'en' or 'en-GB', got '{value}'")
             if spec.type == "url" and not is_web_url(value):
                 return err(f"must be an http:// or https:// URL, got '{value}'")
             if spec.type == "choice" and value not in spec.choices:
@@ -307,6 +319,8 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
         case "partial-date":
             parsed = parse_partial_date(value)
             return (parsed, []) if isinstance(parsed, PartialDate) else err(parsed)
+        case "slugs" | "texts" | "records" if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            return err(f"has {len(value):,} items; lists are limited to {MAX_LIST_ITEMS:,}")
         case "slugs" | "texts":
             if not isinstance(value, list):
                 return err(f"must be a list, e.g. [a, b], got {_describe(value)}")

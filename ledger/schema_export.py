@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schema import CONTENT_FILES, PLACEHOLDER, SLUG_RE, ContentFile, Field, Record
+from .schema import CONTENT_FILES, LANGUAGE_RE, PLACEHOLDER, SLUG_RE, ContentFile, Field, Record
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -30,6 +30,11 @@ _DEFS: dict[str, dict[str, Any]] = {
         "description": "Lowercase letters, digits and single hyphens, e.g. 'kaplan-2020-scaling-laws'.",
     },
     "letter": {"allOf": [{"$ref": "#/$defs/text"}], "pattern": r"^\s*[A-Z]\s*$"},
+    "language": {
+        "allOf": [{"$ref": "#/$defs/text"}],
+        "pattern": rf"^\s*{LANGUAGE_RE.pattern}\s*$",
+        "description": "A BCP 47 language tag, e.g. 'en' or 'en-GB'.",
+    },
     "url": {
         "allOf": [{"$ref": "#/$defs/text"}],
         "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?[^\s/?#@:]+(:[^\s/?#]*)?([/?#]\S*)?\s*$",
@@ -50,7 +55,7 @@ _DEFS: dict[str, dict[str, Any]] = {
         "description": "YYYY-MM-DD, YYYY-MM or YYYY.",
     },
 }
-_SIMPLE = ("text", "slug", "letter", "url", "date", "partial-date")
+_SIMPLE = ("text", "slug", "letter", "language", "url", "date", "partial-date")
 """Field types whose value schema is one of the shared definitions."""
 
 

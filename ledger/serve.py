@@ -8,15 +8,21 @@ fixed); the last good site stays on disk untouched.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import html
+import re
 import sys
 import threading
 from pathlib import Path
 
+import jinja2
 from livereload import Server
 from livereload.handlers import StaticFileHandler
+from markupsafe import escape
 
+from . import csp
 from .errors import ContentErrors
 from .pipeline import Options, OutputRefused, build
 
@@ -36,6 +42,11 @@ class DevState:
             problems = [str(e) for e in exc.errors]
         except OutputRefused as exc:
             problems = [f"error: {exc}"]
+        except jinja2.TemplateError as exc:  # a template being edited: shown like content problems
+            where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+            problems = [f"{where}template error: {exc.message or exc}"]
+        except OSError as exc:  # e.g. the output's disk is full; the last good site stays
+            problems = [f"error: could not write the site: {exc}"]
         else:
             problems = []
             for warning in report.warnings:
@@ -63,16 +74,40 @@ class DevState:
         )
 
 
+def _live_script_hash(transforms: list[type]) -> str | None:
+    """sha256 (base64) of the inline script livereload injects into pages, for the pages' CSP."""
+    for transform in transforms:
+        script = getattr(transform, "script", None)
+        if isinstance(script, bytes) and (m := re.fullmatch(rb"<script[^>]*>(.*)</script>", script, re.DOTALL)):
+            return base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
+    return None
+
+
 def handler_for(state: DevState) -> type[StaticFileHandler]:
-    """A static file handler that answers page requests with the error page while the build is broken."""
+    """A static file handler that answers page requests with the error page while the build is broken.
+
+    Pages are served with their Content-Security-Policy widened by exactly one hash: that of the
+    live-reload snippet, so the strict policy stays on while editing and reloading still works.
+    """
 
     class Handler(StaticFileHandler):  # type: ignore[misc]
         def get(self, path: str, include_body: bool = True) -> object:
+            is_page = path == "" or path.endswith("/") or path.endswith(".html")
             page = state.error_page()
-            if page is not None and (path == "" or path.endswith("/") or path.endswith(".html")):
+            if page is not None and is_page:
                 self.set_status(500)
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(page)
+                return None
+            file = Path(self.root, path)
+            file = file / "index.html" if file.is_dir() else file
+            sha = _live_script_hash(self.application.transforms)
+            if is_page and sha and file.is_file() and Path(self.root).resolve() in file.resolve().parents:
+                policy = str(escape(csp.META_POLICY))  # as Jinja wrote it into the page
+                widened = str(escape(csp.with_inline_script(csp.META_POLICY, sha)))
+                self.absolute_path = str(file)  # tornado's etag reads it
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(file.read_text(encoding="utf-8").replace(policy, widened, 1))
                 return None
             return super().get(path, include_body)
 

@@ -14,12 +14,17 @@ from typing import Any, TypeVar
 
 from . import history, timeline
 from .errors import ContentError, ContentErrors, did_you_mean
+from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
 from .model import Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
-from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug
+from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug, too_long
 from .yamltree import Map, Seq, field_lines, line_of
 
 T = TypeVar("T")
+
+SUGGESTION_BUDGET = 200_000
+"""Comparisons "did you mean" may spend, as problems so far × ids in the registry: hundreds of
+suggestions for a real registry, a handful for a hostile one (each compares with every id)."""
 
 
 @dataclass
@@ -45,7 +50,7 @@ def _registry(
                 ContentError(
                     path,
                     line,
-                    f"{record.name} id '{key}' must be lowercase letters, digits and hyphens "
+                    f"{record.name} id '{key}' must be lowercase letters, digits and hyphens{too_long(key)} "
                     f"(e.g. '{suggest_slug(key)}')",
                 )
             )
@@ -68,7 +73,7 @@ def _document_fields(doc: Document, record: Record, errors: list[ContentError]) 
             ContentError(
                 doc.path,
                 1,
-                "file name must be a slug of lowercase letters, digits and hyphens "
+                f"file name must be a slug of lowercase letters, digits and hyphens{too_long(doc.slug)} "
                 f"(e.g. '{suggest_slug(doc.slug)}.md')",
             )
         )
@@ -103,12 +108,17 @@ def _unknown(
     errors: list[ContentError],
     where: str = "",
 ) -> None:
-    """Report each (id, line) that is not declared, suggesting the closest declared id."""
+    """Report each (id, line) that is not declared, suggesting the closest declared id.
+
+    Suggestions stop when ``SUGGESTION_BUDGET`` runs out: thousands of unknown ids against a registry of
+    thousands took many minutes.
+    """
     if declared is None:
         return  # the registry itself is broken and already reported
     for ref, line in refs:
         if ref not in declared:
-            errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{did_you_mean(ref, declared)}"))
+            hint = did_you_mean(ref, declared) if len(errors) * len(declared) < SUGGESTION_BUDGET else ""
+            errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{hint}"))
 
 
 def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> None:
@@ -151,6 +161,8 @@ def _raw_ids(value: object, key: str, container: Map) -> list[tuple[str, int]]:
     """(id, line) of each slug in a raw YAML list (anything else is reported by the schema check)."""
     if not isinstance(value, Seq):
         return [(value, line_of(container, key))] if is_slug(value) and key == "thread" else []
+    if len(value) > MAX_LIST_ITEMS:
+        return []  # the schema check reports the list's length, once
     return [(item, value.item_lines[i]) for i, item in enumerate(value) if is_slug(item)]
 
 

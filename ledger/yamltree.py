@@ -2,7 +2,9 @@
 
 PyYAML's ``safe_load`` forgets positions; contributors need ``path:line`` for every problem, so we
 compose the node graph (with the C parser when available) and construct the values ourselves.
-Aliases are expanded against a node budget so a "billion laughs" file fails fast and clearly.
+Aliases are expanded against a node budget so a "billion laughs" file fails fast and clearly, and
+nesting is measured on the event stream before composing (libyaml's composer recurses in C: a few
+hundred thousand ``[`` would crash the interpreter, not raise).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
+from .limits import FORBIDDEN_CHARS, forbidden_char_message
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,6 +70,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     An empty document gives ``None``. Raises ``YamlError`` with the offending line.
     """
     try:
+        _check_depth(text, path, first_line)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -82,6 +86,19 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     if node is None:
         return None
     return _Builder(path, first_line).build(node, 0)
+
+
+def _check_depth(text: str, path: str, first_line: int) -> None:
+    """Raise ``YamlError`` at the first collection nested deeper than ``MAX_DEPTH`` (the parser does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = first_line + event.start_mark.line
+                raise YamlError(ContentError(path, line, f"YAML nested more than {MAX_DEPTH} levels deep"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class _Builder:
@@ -112,6 +129,8 @@ class _Builder:
             seq.line = self.line(node)
             seq.item_lines = [self.line(item) for item in node.value]
             return seq
+        if isinstance(node.value, str) and (found := FORBIDDEN_CHARS.search(node.value)):
+            raise self.fail(node, f"value {forbidden_char_message(found.group())}")  # written as an escape
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError):

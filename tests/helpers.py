@@ -84,16 +84,18 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
     ``base_path`` is the URL path the site is published under, for root-relative links.
     """
     broken: list[str] = []
+    trees = {page: html(page) for page in sorted(site.rglob("*.html"))}  # each page parsed once
     ids: dict[Path, set[str]] = {}
 
     def ids_of(file: Path) -> set[str]:
         if file not in ids:
-            ids[file] = set(html(file).xpath("//@id")) if file.suffix == ".html" else set()
+            tree = trees.get(file) if file in trees else (html(file) if file.suffix == ".html" else None)
+            ids[file] = set(tree.xpath("//@id")) if tree is not None else set()
         return ids[file]
 
-    for page in sorted(site.rglob("*.html")):
+    for page, tree in trees.items():
         page_url = "/" + page.relative_to(site).as_posix()
-        for _element, _attribute, link, _ in html(page).iterlinks():
+        for _element, _attribute, link, _ in tree.iterlinks():
             target = follow(site, page_url, link, base_path)
             fragment = urlsplit(link).fragment
             if target is None:

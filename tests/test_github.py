@@ -113,3 +113,9 @@ def test_links_follow_repo_url_and_branch(tmp_path: Path) -> None:
     page = html(tmp_path / "site" / "controversies" / "first" / "index.html")
     (edit,) = page.xpath("//a[text()='Edit this page']/@href")
     assert edit == "https://github.com/fork/ledger/edit/draft/v2/content/controversies/first.md"
+
+
+def test_annotations_carry_no_terminal_escapes() -> None:
+    """A file name or message with ESC would recolour or rewrite the CI log around it."""
+    line = annotation(ContentError("content/\x1b[2Jx.md", 3, "bad \x1b[31mred\x07 value\nnext"))
+    assert line == "::error file=content/\\x1b[2Jx.md,line=3::bad \\x1b[31mred\\x07 value%0Anext"

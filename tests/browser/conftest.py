@@ -29,6 +29,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from ledger import csp
 from ledger.pipeline import Options, build
 
 from ..helpers import PROJECT, SHIPPED
@@ -52,21 +53,8 @@ BASE_PATH = "/ledger/"
 AXE_PATH = "/__test__/axe.min.js"
 """Where the test server serves axe-core from: same origin, so the strict CSP lets it load."""
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval'",  # Pagefind compiles its WebAssembly search engine
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-"""The policy the tests serve pages with: what a strict production policy for this site needs."""
+CSP = csp.HEADER_POLICY
+"""The policy the tests serve pages with as a header (the pages carry the same in a meta element)."""
 
 PAGES = {
     "index": "",
@@ -85,6 +73,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files under ``BASE_PATH``, the site's 404 page for anything missing, a strict CSP."""
 
     site: Path
+    policy: str | None = CSP
+    """The Content-Security-Policy header, or ``None`` to rely on the pages' own meta element."""
 
     def translate_path(self, path: str) -> str:
         url_path = urlsplit(path).path
@@ -104,7 +94,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
+        if self.policy is not None:
+            self.send_header("Content-Security-Policy", self.policy)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
