@@ -126,52 +126,66 @@ def _dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def data_files(site: Site, links: Links) -> dict[str, str]:
-    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
+def _header(site: Site) -> dict[str, Any]:
     config = site.config
     base = config.base_url.rstrip("/") + "/"
-    events_of = by_controversy(site)
-    records = {slug: controversy_record(site, links, c, events_of[slug]) for slug, c in site.controversies.items()}
-    header = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "site": _drop_none(
             {"title": config.title, "tagline": config.tagline, "url": base, "repo_url": config.repo_url}
         ),
     }
-    out = {
-        "data/ledger.json": _dumps(
-            header
-            | {
-                "threads": [
-                    {
-                        "slug": t.slug,
-                        "url": f"{base}threads/{t.slug}/",
-                        "title": t.title,
-                        "summary": t.summary,
-                        "opened": t.opened.isoformat(),
-                        "controversies": [c.slug for c in links.thread_controversies[t.slug]],
-                        "body_markdown": t.body.text.strip("\n") + "\n",
-                    }
-                    for t in site.threads.values()
-                ],
-                "controversies": list(records.values()),
-                "events": [_event(e, base) for e in site.events],
-                "sources": {sid: _source(s) for sid, s in site.sources.items()},
-                "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
-            }
-        )
-    }
+
+
+def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> str:
+    """``data/ledger.json``: the whole record."""
+    base = site.config.base_url.rstrip("/") + "/"
+    return _dumps(
+        _header(site)
+        | {
+            "threads": [
+                {
+                    "slug": t.slug,
+                    "url": f"{base}threads/{t.slug}/",
+                    "title": t.title,
+                    "summary": t.summary,
+                    "opened": t.opened.isoformat(),
+                    "controversies": [c.slug for c in links.thread_controversies[t.slug]],
+                    "body_markdown": t.body.text.strip("\n") + "\n",
+                }
+                for t in site.threads.values()
+            ],
+            "controversies": [
+                controversy_record(site, links, c, events_of[c.slug]) for c in site.controversies.values()
+            ],
+            "events": [_event(e, base) for e in site.events],
+            "sources": {sid: _source(s) for sid, s in site.sources.items()},
+            "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
+        }
+    )
+
+
+def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> str:
+    """``data/controversies/<slug>.json``: one controversy with everything it refers to."""
+    base = site.config.base_url.rstrip("/") + "/"
+    record = controversy_record(site, links, c, events)
+    source_ids = sorted(set(record["references"]) | {s for e in events for s in e.sources})
+    proponent_ids = sorted({s for p in c.positions for s in p.proponents})
+    return _dumps(
+        _header(site)
+        | {
+            "controversy": record,
+            "events": [_event(e, base) for e in events],
+            "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
+            "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
+        }
+    )
+
+
+def data_files(site: Site, links: Links) -> dict[str, str]:
+    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
+    events_of = by_controversy(site)
+    out = {"data/ledger.json": ledger_file(site, links, events_of)}
     for slug, c in site.controversies.items():
-        record = records[slug]
-        source_ids = sorted(set(record["references"]) | {s for e in events_of[slug] for s in e.sources})
-        proponent_ids = sorted({s for p in c.positions for s in p.proponents})
-        out[f"data/controversies/{slug}.json"] = _dumps(
-            header
-            | {
-                "controversy": record,
-                "events": [_event(e, base) for e in events_of[slug]],
-                "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
-                "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
-            }
-        )
+        out[f"data/controversies/{slug}.json"] = controversy_file(site, links, c, events_of[slug])
     return out

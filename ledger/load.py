@@ -2,7 +2,9 @@
 
 The folder layout is the content model (as in Zola): ``site.yaml``, ``sources.yaml``,
 ``proponents.yaml``, ``threads/<slug>.md`` and ``controversies/<slug>.md``. Every file is read
-even after one fails, so a contributor sees all problems at once.
+even after one fails, so a contributor sees all problems at once. Parsing is the slow part: a
+file's parse is cached by its bytes (``cache.py``), and files missing from the cache are parsed
+by all cores (``parallel.py``).
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
+from .cache import Cache, digest, engine_fingerprint
 from .errors import ContentError
 from .markdown import parse_body
 from .model import Body
+from .parallel import fork_map
 from .schema import PLACEHOLDER
 from .yamltree import Map, Seq, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
 """A content file larger than this is a mistake (or an attack), not prose."""
 
+PARALLEL_FROM = 64
+"""Fewer unparsed files than this are parsed in-process: forking costs more than it saves."""
 FOLDERS = ("threads", "controversies")
 REGISTRIES = ("site.yaml", "sources.yaml", "proponents.yaml")
 
@@ -34,6 +41,8 @@ class Document:
     path: str
     meta: Map
     body: Body
+    digest: str = ""
+    """Of the file's bytes and path: equal digests, equal documents."""
 
 
 @dataclass
@@ -51,6 +60,8 @@ class RawContent:
     errors: list[ContentError] = field(default_factory=list)
     unreadable: dict[str, list[str]] = field(default_factory=dict)
     """Slugs of pages that exist but could not be parsed, by folder (so links to them are not "unknown")."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Digest of each registry file read, by file name (``sources.yaml``)."""
 
 
 def display_path(root: str, *parts: str) -> str:
@@ -58,8 +69,8 @@ def display_path(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/") or "/", *parts])
 
 
-def read_text(file: Path, shown: str) -> str:
-    """The file's text as UTF-8 (BOM removed); raises ``YamlError`` carrying a located error."""
+def read_bytes(file: Path, shown: str) -> bytes:
+    """The file's bytes, if it is a regular file of a sensible size; raises ``YamlError`` otherwise."""
     root_ok = file.is_file() and not file.is_symlink()
     if not root_ok:
         raise YamlError(ContentError(shown, 1, "not a regular file (symlinks are not followed)"))
@@ -68,7 +79,11 @@ def read_text(file: Path, shown: str) -> str:
         raise YamlError(
             ContentError(shown, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}")
         )
-    data = file.read_bytes()
+    return file.read_bytes()
+
+
+def decode(data: bytes, shown: str) -> str:
+    """``data`` as UTF-8 text (BOM removed); raises ``YamlError`` pointing at the first bad byte."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,16 +116,40 @@ def split_front_matter(text: str, shown: str) -> tuple[Map, str, int]:
     return meta, text[closing.end() :], text[: closing.end()].count("\n") + 1
 
 
-def load_document(file: Path, shown: str, raw: RawContent) -> Document | None:
+Parsed = tuple[Document | None, list[ContentError]]
+
+
+def parse_document(slug: str, shown: str, data: bytes) -> Parsed:
+    """A Markdown file's front matter and body, and its problems (``None``: it could not be parsed)."""
     try:
-        meta, body_text, body_line = split_front_matter(read_text(file, shown), shown)
+        meta, body_text, body_line = split_front_matter(decode(data, shown), shown)
     except YamlError as exc:
-        raw.errors.append(exc.error)
-        return None
+        return None, [exc.error]
     body, errors = parse_body(body_text, shown, body_line)
-    raw.errors.extend(errors)
-    raw.errors.extend(body_placeholders(body_text, shown, body_line))
-    return Document(file.stem, shown, meta, body)
+    errors.extend(body_placeholders(body_text, shown, body_line))
+    return Document(slug, shown, meta, body, digest(engine_fingerprint(), shown, data)), errors
+
+
+def parse_documents(pending: list[tuple[str, str, bytes]], cache: Cache, workers: int) -> dict[str, Parsed]:
+    """``parse_document`` of each (slug, shown path, bytes), from the cache or by all cores, keyed by path."""
+    parsed: dict[str, Parsed] = {}
+    misses = []
+    for slug, shown, data in pending:
+        key = digest(engine_fingerprint(), shown, data)
+        hit = cache.get("parse", key)
+        if hit is not None:
+            parsed[shown] = hit
+        else:
+            misses.append((key, slug, shown, data))
+
+    def parse_chunk(chunk: list[tuple[str, str, str, bytes]]) -> list[tuple[str, str, Parsed]]:
+        return [(key, shown, parse_document(slug, shown, data)) for key, slug, shown, data in chunk]
+
+    for results in fork_map(parse_chunk, misses, workers if len(misses) >= PARALLEL_FROM else 1):
+        for key, shown, result in results:
+            parsed[shown] = result
+            cache.put("parse", key, result)
+    return parsed
 
 
 def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
@@ -122,14 +161,34 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
     ]
 
 
-def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
+def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bool, Any]:
+    """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before."""
+    try:
+        data = read_bytes(file, shown)
+    except YamlError as exc:
+        raw.errors.append(exc.error)
+        return False, None
+    key = digest(engine_fingerprint(), shown, data)
+    raw.digests[file.name] = key
+    hit = cache.get("yaml", key)
+    if hit is None:
+        try:
+            hit = (True, parse_yaml(decode(data, shown), shown), None)
+        except YamlError as exc:
+            hit = (False, None, exc.error)
+        cache.put("yaml", key, hit)
+    ok, value, error = hit
+    if error is not None:
+        raw.errors.append(error)
+    return ok, value
+
+
+def load_events(file: Path, shown: str, raw: RawContent, cache: Cache) -> Seq | None:
     """``events.yaml``: optional, a YAML list (empty file = no events)."""
     if not file.exists() and not file.is_symlink():
         return None
-    try:
-        value = parse_yaml(read_text(file, shown), shown)
-    except YamlError as exc:
-        raw.errors.append(exc.error)
+    ok, value = read_yaml(file, shown, raw, cache)
+    if not ok:
         return None
     if value is not None and not isinstance(value, Seq):
         raw.errors.append(ContentError(shown, 1, "must be a list of events, each starting with '- id:'"))
@@ -137,15 +196,13 @@ def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
     return value
 
 
-def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True) -> Map | None:
+def load_registry(file: Path, shown: str, raw: RawContent, cache: Cache, required: bool = True) -> Map | None:
     if not file.exists() and not file.is_symlink():
         if required:
             raw.errors.append(ContentError(shown, 1, "file is missing"))
         return None
-    try:
-        value = parse_yaml(read_text(file, shown), shown)
-    except YamlError as exc:
-        raw.errors.append(exc.error)
+    ok, value = read_yaml(file, shown, raw, cache)
+    if not ok:
         return None
     if value is None:
         value = Map()
@@ -156,20 +213,24 @@ def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True
     return value
 
 
-def load(root: str | Path) -> RawContent:
-    """Read the content folder at ``root``; problems are collected in ``RawContent.errors``."""
+def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawContent:
+    """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
+
+    ``cache`` keeps parses between builds; ``workers`` processes parse what it does not hold.
+    """
+    cache = cache or Cache(None)
     root_str = str(root)
     base = Path(root)
     raw = RawContent(root_str)
     if not base.is_dir():
         raw.errors.append(ContentError(root_str, 1, "content folder not found"))
         return raw
-    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw)
-    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw)
-    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw)
-    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw)
+    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, cache)
+    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, cache)
+    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, cache)
+    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, cache)
+    pending: list[tuple[str, str, str, bytes]] = []
     for folder in FOLDERS:
-        documents = getattr(raw, folder)
         for file in sorted((base / folder).glob("*")) if (base / folder).is_dir() else []:
             shown = display_path(root_str, folder, file.name)
             if file.name.startswith(".") or file.name.endswith("~"):
@@ -177,11 +238,19 @@ def load(root: str | Path) -> RawContent:
             if file.suffix != ".md":
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
-            document = load_document(file, shown, raw)
-            if document is not None:
-                documents.append(document)
-            else:
+            try:
+                pending.append((folder, file.stem, shown, read_bytes(file, shown)))
+            except YamlError as exc:
+                raw.errors.append(exc.error)
                 raw.unreadable.setdefault(folder, []).append(file.stem)
+    parsed = parse_documents([(slug, shown, data) for _, slug, shown, data in pending], cache, workers)
+    for folder, slug, shown, _ in pending:
+        document, errors = parsed[shown]
+        raw.errors.extend(errors)
+        if document is not None:
+            getattr(raw, folder).append(document)
+        else:
+            raw.unreadable.setdefault(folder, []).append(slug)
     return raw
 
 

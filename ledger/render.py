@@ -1,4 +1,4 @@
-"""Stage 4: turn the linked site into output files, as ``{path: text}``; pure, no I/O.
+"""Stage 4: turn the linked site into output files: ``{path: Job}``, each job making one file; pure, no I/O.
 
 Links inside pages are relative (``../../threads/x/``) so the site works at any base path and
 from any static server; only canonical URLs, feeds and the sitemap use the absolute ``base_url``.
@@ -8,8 +8,9 @@ The 404 page is the exception: it is served at arbitrary paths, so its links are
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,10 @@ from jinja2.runtime import Context
 
 from . import export, feeds, github, history, timeline
 from .charts import step_chart
-from .link import Links
+from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
-from .model import Controversy, PartialDate, Site
+from .model import Controversy, Event, PartialDate, Site
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
 
@@ -96,79 +97,156 @@ def _description(c: Controversy) -> str:
     return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
 
 
-def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
-    """Every output file of the site, keyed by its path under the output folder.
+@dataclass(frozen=True)
+class Job:
+    """One output file: how to make it, and what it shows (for rebuilding only what an edit touched).
+
+    ``deps`` names the records the file shows: ``c:<slug>``, ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
+    ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number).
+    The site's configuration, templates and engine are everyone's dependency and are not listed.
+    """
+
+    file: str
+    make: Callable[[], str | bytes]
+    deps: frozenset[str]
+
+
+def jobs(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> dict[str, Job]:
+    """Every output file of the site, keyed by its path under the output folder, not yet made.
 
     ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
     """
     env = environment(templates)
     config = site.config
-    out: Output = {}
+    out: dict[str, Job] = {}
     revisions = revisions or {}
     events_of = timeline.by_controversy(site)
 
-    def page(template: str, page: Page, **context: Any) -> None:
-        html = env.get_template(template).render(site=site, links=links, page=page, **context)
-        out[page.file] = html
+    def page(template: str, page: Page, deps: set[str] | frozenset[str], **context: Any) -> None:
+        def make() -> str:
+            return env.get_template(template).render(site=site, links=links, page=page, **context)
 
-    page("index.html", Page("", config.title, config.description or config.tagline))
+        out[page.file] = Job(page.file, make, frozenset(deps))
+
+    def sources_of(refs: PageRefs) -> set[str]:
+        return {f"s:{r.source.id}" for r in refs.references}
+
+    every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
+    page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "c:*"})
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
+        controversies = links.thread_controversies[slug]
+        matrix = thread_matrix(site, links, slug)
+        events = timeline.of_thread(site, slug)
         page(
             "thread.html",
             Page(f"threads/{slug}/", thread.title, thread.summary),
+            {f"t:{slug}", f"rev:threads/{slug}.md", *sources_of(refs), *(f"c:{c.slug}" for c in controversies)}
+            | {f"p:{row.slug}" for row in matrix.rows}
+            | {f"e:{e.id}" for e in events},
             thread=thread,
             body=render_body(thread.body),
             refs=refs,
-            controversies=links.thread_controversies[slug],
-            matrix=thread_matrix(site, links, slug),
-            events=timeline.of_thread(site, slug),
+            controversies=controversies,
+            matrix=matrix,
+            events=events,
             revision=revisions.get(f"threads/{slug}.md"),
+        )
+        history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
+        out[f"threads/{slug}/feed.xml"] = Job(
+            f"threads/{slug}/feed.xml",
+            partial(feeds.thread_feed, site, links, slug),
+            frozenset({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
         )
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
+        see_also = links.see_also[slug]
+        neighbours = {f"c:{other.slug}" for other in see_also}
+        proponents = {f"p:{s}" for p in c.positions for s in p.proponents}
+        events = {f"e:{e.id}" for e in events_of[slug]}
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),
+            {f"c:{slug}", f"t:{c.thread}", f"rev:controversies/{slug}.md", *sources_of(refs), *neighbours}
+            | proponents
+            | events,
             controversy=c,
             thread=site.threads[c.thread],
             body=render_body(c.body),
             refs=refs,
-            see_also=links.see_also[slug],
+            see_also=see_also,
             events=events_of[slug],
             revision=revisions.get(f"controversies/{slug}.md"),
         )
-    page("proponents.html", Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."))
+        event_sources = {f"s:{s}" for e in events_of[slug] for s in e.sources}
+        out[f"data/controversies/{slug}.json"] = Job(
+            f"data/controversies/{slug}.json",
+            partial(export.controversy_file, site, links, c, events_of[slug]),
+            frozenset({f"c:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
+        )
+    page(
+        "proponents.html",
+        Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
+        {"p:*", "c:*"},
+    )
     for slug, proponent in site.proponents.items():
         description = proponent.description or f"Positions held by {proponent.name}."
+        holdings = links.holdings[slug]
         page(
             "proponent.html",
             Page(f"proponents/{slug}/", proponent.name, description),
+            {f"p:{slug}"}
+            | {f"c:{h.controversy.slug}" for h in holdings}
+            # the position's sources are shown by title
+            | {f"s:{s}" for h in holdings for s in h.position.sources},
             proponent=proponent,
-            holdings=links.holdings[slug],
+            holdings=holdings,
         )
+    events_citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
+    for event in site.events:
+        for sid in dict.fromkeys(event.sources):
+            events_citing[sid].append(event)
     page(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
-        events_citing={sid: tuple(e for e in site.events if sid in e.sources) for sid in site.sources},
+        {"s:*", "c:*", "e:*"},
+        events_citing={sid: tuple(events) for sid, events in events_citing.items()},
     )
+    on_timeline = {"e:*", "t:*"} | {f"s:{s}" for e in site.events for s in e.sources}
+    on_timeline |= {f"c:{slug}" for e in site.events for slug in e.controversies}
     for path, title, description, context in timeline.pages(site):
-        page("timeline.html", Page(path, title, description), **context)
+        page("timeline.html", Page(path, title, description), on_timeline, **context)
     page(
         "updates.html",
         Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
+        {"c:*"},
         updates=history.updates(site.controversies.values()),
     )
-    page("search.html", Page("search/", "Search", f"Search {config.title}."))
-    page("404.html", Page("404.html", "Page not found", "This page does not exist."), absolute_urls=True)
+    page("search.html", Page("search/", "Search", f"Search {config.title}."), set())
+    page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
 
-    out.update(feeds.render_feeds(site, links))
-    out.update(export.data_files(site, links))
+    for kind, file in feeds.FEED_FILES.items():
+        out[file] = Job(file, partial(feeds.site_feed, site, kind), frozenset({"c:*", "t:*", "s:*"}))
+    out["data/ledger.json"] = Job(
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of), frozenset(every)
+    )
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
     unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)
     pages = sorted(
         path.removesuffix("index.html") for path in out if path.endswith("index.html") and path not in unlisted
     )
-    out["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
-    out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
+
+    def sitemap() -> str:
+        return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
+
+    out["sitemap.xml"] = Job("sitemap.xml", sitemap, frozenset(every))
+    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
+    out["robots.txt"] = Job("robots.txt", lambda: robots, frozenset())
+    for name in env.list_templates():
+        env.get_template(name)  # compiled once, here: forked workers inherit them
     return out
+
+
+def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
+    """Every output file of the site, made here and now (see ``jobs``)."""
+    return {file: job.make() for file, job in jobs(site, links, templates, revisions).items()}
