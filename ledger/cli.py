@@ -17,7 +17,7 @@ import jinja2
 from . import generate, scaffold_cli
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import Options, OutputRefused, build, check
+from .pipeline import PROJECT, Options, OutputRefused, build, check
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +29,15 @@ def _parser() -> argparse.ArgumentParser:
         if out:
             sub.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
             sub.add_argument("--base-url", help="override base_url from site.yaml")
+            sub.add_argument(
+                "--cache",
+                type=Path,
+                default=PROJECT / ".ledger-cache",
+                help="folder kept between builds so a rebuild redoes only what changed (default: the project's "
+                ".ledger-cache)",
+            )
+            sub.add_argument("--no-cache", action="store_true", help="build everything from scratch, keep nothing")
+            sub.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument(
             "--format",
@@ -66,6 +75,8 @@ def _options(args: argparse.Namespace) -> Options:
         base_url=getattr(args, "base_url", None),
         strict=args.strict,
         today=args.today,
+        cache=None if getattr(args, "no_cache", True) else args.cache,
+        jobs=getattr(args, "jobs", 0),
     )
 
 
@@ -95,7 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = build(options)
         _report(report.warnings, args.format)
         seconds = sum(report.timings.values())
-        print(f"Built {len(report.files)} files into {options.out}/ in {seconds:.2f}s")
+        if "unchanged" not in report.timings:
+            print(f"Built {len(report.files)} files ({report.rendered} rendered) into {options.out}/ in {seconds:.2f}s")
+        else:
+            print(f"Nothing changed: {options.out}/ is up to date ({len(report.files)} files, {seconds:.2f}s)")
         if report.search is not None:
             print(report.search.message, file=sys.stdout if report.search.built else sys.stderr)
         return 0

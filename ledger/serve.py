@@ -40,7 +40,8 @@ class DevState:
             problems = []
             for warning in report.warnings:
                 print(warning, file=sys.stderr)
-            print(f"Rebuilt {len(report.files)} files ({report.rendered} rendered) in {sum(report.timings.values()):.2f}s", file=sys.stderr)
+            seconds = sum(report.timings.values())
+            print(f"Rebuilt {len(report.files)} files ({report.rendered} rendered) in {seconds:.2f}s", file=sys.stderr)
             if report.search is not None and not report.search.built:
                 print(report.search.message, file=sys.stderr)
         for problem in problems:
