@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
             )
             sub.add_argument("--no-cache", action="store_true", help="build everything from scratch, keep nothing")
             sub.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+            sub.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument(
             "--format",
@@ -77,6 +78,7 @@ def _options(args: argparse.Namespace) -> Options:
         today=args.today,
         cache=None if getattr(args, "no_cache", True) else args.cache,
         jobs=getattr(args, "jobs", 0),
+        search=not getattr(args, "no_search", False),
     )
 
 
