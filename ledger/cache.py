@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,8 @@ def digest(*parts: bytes | str) -> str:
 @cache
 def engine_fingerprint() -> str:
     """Changes whenever the engine's code or a library it relies on changes."""
+    from importlib import metadata  # slow to import, and only builds need it
+
     parts: list[bytes | str] = [sys.version]
     for name in LIBRARIES:
         try:

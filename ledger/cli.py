@@ -12,12 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
-
 from . import generate, scaffold_cli
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import PROJECT, Options, OutputRefused, build, check
+from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except jinja2.TemplateSyntaxError as exc:
-        print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=sys.stderr)
+    except TemplateError as exc:
+        print(exc, file=sys.stderr)
         return 2

@@ -12,22 +12,21 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import incremental
 from .cache import Cache, digest
-from .emit import emit
 from .errors import ContentError, ContentErrors
-from .incremental import Snapshot
-from .link import Links, link
 from .lint import lint
 from .load import RawContent, load
 from .model import Site
 from .parallel import cpu_count
-from .render import Job, Output, jobs
 from .revisions import Revision, revisions
-from .search import SearchIndex, index_site
 from .validate import validate
-from .write import publish
+
+if TYPE_CHECKING:  # rendering, writing and search are imported by build(): `check` starts faster without them
+    from .incremental import Snapshot
+    from .render import Job, Output
+    from .search import SearchIndex
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout holding ``templates/`` and ``static/`` (the defaults for every build)."""
@@ -73,6 +72,10 @@ class OutputRefused(Exception):
     """``--out`` names a folder that must not be replaced (the project, content, or unrelated files)."""
 
 
+class TemplateError(Exception):
+    """A template that cannot be compiled: ``path:line: template error: message``."""
+
+
 def check(options: Options, raw: RawContent | None = None) -> tuple[Site, list[ContentError]]:
     """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
     site, warnings = validate(raw or load(options.content))
@@ -102,8 +105,15 @@ def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: 
     site, warnings = check(options, raw)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    links: Links = link(site)
-    planned = jobs(site, links, options.templates, revised)
+    from jinja2 import TemplateSyntaxError
+
+    from .link import link
+    from .render import jobs
+
+    try:
+        planned = jobs(site, link(site), options.templates, revised)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
     return Plan(raw, site, warnings, planned, revised)
 
@@ -135,6 +145,11 @@ def build(options: Options) -> BuildReport:
     With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
     once when no input changed at all (the site on disk is already the one it would make).
     """
+    from . import incremental
+    from .emit import emit
+    from .search import index_site
+    from .write import publish
+
     guard_output(options)
     timings: dict[str, float] = {}
     start = time.perf_counter()
