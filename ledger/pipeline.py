@@ -190,7 +190,8 @@ def build(options: Options) -> BuildReport:
     timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
     if options.cache is not None:
         deps = {file: job.deps for file, job in made.jobs.items()}
-        snapshot = Snapshot(inputs, day, key, versions, deps, incremental.listing(out), made.warnings, report.search)
+        published = incremental.listing(out)
+        snapshot = incremental.Snapshot(inputs, day, key, versions, deps, published, made.warnings, report.search)
         snapshot.files = report.files
         cache.put("snapshot", snapshot_key, snapshot)
     return report
