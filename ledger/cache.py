@@ -62,8 +62,15 @@ def tree_fingerprint(root: Path) -> str:
     return digest(*parts)
 
 
+_memory: dict[tuple[str, str, str], Any] = {}
+"""Entries this process already read or wrote, by (root, kind, key): ``serve`` rebuilds skip the disk."""
+
+
 class Cache:
-    """Pickled values under ``root/<kind>/<key[:2]>/<key>``; a ``None`` root caches nothing."""
+    """Pickled values under ``root/<kind>/<key[:2]>/<key>``; a ``None`` root caches nothing.
+
+    Values are shared, not copied: callers treat them as read-only.
+    """
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
@@ -75,6 +82,8 @@ class Cache:
     def get(self, kind: str, key: str) -> Any | None:
         if self.root is None:
             return None
+        if (str(self.root), kind, key) in _memory:
+            return _memory[str(self.root), kind, key]
         file = self._file(kind, key)
         try:
             value = pickle.loads(file.read_bytes())
@@ -82,11 +91,13 @@ class Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(file)  # recently used: spared by prune
+        _memory[str(self.root), kind, key] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is None:
             return
+        _memory[str(self.root), kind, key] = value
         file = self._file(kind, key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -98,11 +109,18 @@ class Cache:
             return  # a cache that cannot be written only costs time
 
     def prune(self, max_age: float = MAX_AGE) -> None:
-        """Remove entries unused for ``max_age`` seconds (a build keeps touching the ones it reads)."""
+        """Remove entries unused for ``max_age`` seconds (a build keeps touching the ones it reads); once a day."""
         if self.root is None or not self.root.is_dir():
             return
+        stamp = self.root / "pruned"
+        with contextlib.suppress(OSError):
+            if time.time() - stamp.stat().st_mtime < 24 * 3600:
+                return
+        stamp.touch()
         cutoff = time.time() - max_age
-        for file in self.root.glob("*/*/*"):
-            with contextlib.suppress(OSError):
-                if file.stat().st_mtime < cutoff:
-                    file.unlink()
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                file = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    if os.stat(file).st_mtime < cutoff:
+                        os.unlink(file)

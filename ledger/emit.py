@@ -35,9 +35,12 @@ def _write(root: Path, jobs: list[Job]) -> int:
 
 
 def _link(previous: Path, root: Path, files: Collection[str]) -> None:
+    made = set()
     for file in sorted(files):
         path = target(root, file)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         try:
             os.link(target(previous, file), path)
         except OSError:  # another file system, or links not supported

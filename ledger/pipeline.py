@@ -111,7 +111,8 @@ def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: 
     from .render import jobs
 
     try:
-        planned = jobs(site, link(site), options.templates, revised)
+        bytecode = options.cache / "jinja" if options.cache is not None else None
+        planned = jobs(site, link(site), options.templates, revised, bytecode)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
@@ -194,6 +195,7 @@ def build(options: Options) -> BuildReport:
         snapshot = incremental.Snapshot(inputs, day, key, versions, deps, published, made.warnings, report.search)
         snapshot.files = report.files
         cache.put("snapshot", snapshot_key, snapshot)
+        cache.prune()
     return report
 
 

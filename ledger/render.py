@@ -10,14 +10,22 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 
 from . import export, feeds, github, history, timeline
+from .cache import tree_fingerprint
 from .charts import step_chart
 from .link import Links, PageRefs
 from .markdown import render_body
@@ -69,10 +77,16 @@ def _in_thread(title: str) -> str:
     return "" if title.lower().startswith("the ") else "the "
 
 
-def environment(templates: Path) -> Environment:
-    """The Jinja environment: autoescaping everything, failing on undefined names."""
+def environment(templates: Path, bytecode: Path | None = None) -> Environment:
+    """The Jinja environment: autoescaping everything, failing on undefined names.
+
+    ``bytecode``: a folder where compiled templates are kept for the next process.
+    """
+    if bytecode is not None:
+        bytecode.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(str(templates)),
+        bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -90,6 +104,19 @@ def environment(templates: Path) -> Environment:
         github=github,
     )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
+    return env
+
+
+@lru_cache(maxsize=4)
+def compiled(templates: Path, fingerprint: str, bytecode: Path | None = None) -> Environment:
+    """An environment with every template compiled, reused by the builds of one process (``serve``).
+
+    Keyed by the templates' ``fingerprint``, so an edited template gets a new environment.
+    """
+    env = environment(templates, bytecode)
+    env.auto_reload = False  # the fingerprint already tells an edited template
+    for name in env.list_templates():
+        env.get_template(name)  # compiled once, here: forked workers inherit them
     return env
 
 
@@ -111,12 +138,19 @@ class Job:
     deps: frozenset[str]
 
 
-def jobs(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> dict[str, Job]:
+def jobs(
+    site: Site,
+    links: Links,
+    templates: Path,
+    revisions: Mapping[str, Revision] | None = None,
+    bytecode: Path | None = None,
+) -> dict[str, Job]:
     """Every output file of the site, keyed by its path under the output folder, not yet made.
 
     ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
+    ``bytecode``: where compiled templates are kept between processes.
     """
-    env = environment(templates)
+    env = compiled(templates, tree_fingerprint(templates), bytecode)
     config = site.config
     out: dict[str, Job] = {}
     revisions = revisions or {}
@@ -242,8 +276,6 @@ def jobs(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revi
     out["sitemap.xml"] = Job("sitemap.xml", sitemap, frozenset(every))
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     out["robots.txt"] = Job("robots.txt", lambda: robots, frozenset())
-    for name in env.list_templates():
-        env.get_template(name)  # compiled once, here: forked workers inherit them
     return out
 
 

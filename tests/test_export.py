@@ -129,3 +129,12 @@ def test_every_field_of_the_export_is_documented(recorded: Path) -> None:
     undocumented = ((keys_of(ledger) - ids) | (keys_of(one) - one_ids)) - documented
     assert undocumented == set()
     assert f"schema_version`: {SCHEMA_VERSION}" in doc or f'"schema_version": {SCHEMA_VERSION}' in doc
+
+
+def test_data_files_are_indented_json_as_the_standard_library_writes_it(shipped_site: Path) -> None:
+    """The exporter uses orjson for speed; its bytes must stay those of ``json.dumps(indent=2)``."""
+    files = sorted((shipped_site / "data").rglob("*.json"))
+    assert len(files) > 1
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", file
