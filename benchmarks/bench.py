@@ -30,8 +30,10 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 wall = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "rss_kb": rss, "code": result.returncode, "err": result.stderr[-2000:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+report = {"wall": wall, "cpu": cpu, "rss_kb": usage.ru_maxrss, "code": result.returncode}
+print(json.dumps(report | {"err": result.stderr[-2000:]}))
 """
 """Runs one command in a fresh process, so RUSAGE_CHILDREN holds that build's processes only."""
 
@@ -97,6 +99,7 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
         "files": files,
         "cold": median(cold_runs, "wall"),
         "cold_rss_mb": max(r["rss_kb"] for r in cold_runs) / 1024,
+        "cold_cpu": median(cold_runs, "cpu"),
     }
     unchanged = [measure(build_command(content, out, cache, False)) for _ in range(runs)]
     result["no_change"] = median(unchanged, "wall")
@@ -122,15 +125,16 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
         for _ in range(runs):
             shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
             hugo_runs.append(measure(["hugo", "--quiet", "-s", str(hugo), "-d", str(work / f"hugo-out-{n}")]))
-        result |= {"hugo": median(hugo_runs, "wall"), "hugo_rss_mb": max(r["rss_kb"] for r in hugo_runs) / 1024}
+        result |= {"hugo": median(hugo_runs, "wall"), "hugo_cpu": median(hugo_runs, "cpu")}
+        result["hugo_rss_mb"] = max(r["rss_kb"] for r in hugo_runs) / 1024
         result["ratio"] = result["cold"] / result["hugo"]  # type: ignore[operator]
     return result
 
 
 def table(results: list[dict[str, object]]) -> str:
     rows = [
-        "| N | files | cold | files/s | peak RSS | no change | edit one (new process) | edit one (serve) "
-        "| cold + search | edit + search | Hugo | ratio to Hugo |",
+        "| N | files | cold (CPU) | files/s | peak RSS | no change | edit one (new process) | edit one (serve) "
+        "| cold + search | edit + search | Hugo (CPU) | ratio to Hugo |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
@@ -139,10 +143,11 @@ def table(results: list[dict[str, object]]) -> str:
 
     for r in results:
         rows.append(
-            f"| {r['n']:,} | {r['files']:,} | {s(r['cold'])} | {r['files'] / r['cold']:,.0f} | "  # type: ignore[operator]
+            f"| {r['n']:,} | {r['files']:,} | {s(r['cold'])} ({s(r['cold_cpu'])}) | "
+            f"{r['files'] / r['cold']:,.0f} | "  # type: ignore[operator]
             f"{r['cold_rss_mb']:.0f} MB | {s(r['no_change'])} | {s(r['incremental'])} | "
             f"{r['serve'] * 1000:.0f} ms ({r['serve_rendered']} files) | {s(r.get('cold_search'))} | "
-            f"{s(r.get('incremental_search'))} | {s(r.get('hugo'))} | "
+            f"{s(r.get('incremental_search'))} | {s(r.get('hugo'))} ({s(r.get('hugo_cpu'))}) | "
             + (f"{r['ratio']:.2f}" if "ratio" in r else "no hugo")
             + " |"
         )
