@@ -1,6 +1,7 @@
 """``build.py serve``: build, serve on 127.0.0.1 with livereload, rebuild on every change.
 
-The server never shows a half-built site: each rebuild goes through the normal atomic build.
+The server never shows a half-built site: each rebuild goes through the normal atomic build, which
+re-renders only the pages an edit touched (``incremental.py``) and keeps parses in memory.
 When the content is broken the problems are printed and every page request gets an error page
 listing them (livereload's script is injected, so the page reloads itself once the file is
 fixed); the last good site stays on disk untouched.
@@ -18,7 +19,7 @@ from livereload import Server
 from livereload.handlers import StaticFileHandler
 
 from .errors import ContentErrors
-from .pipeline import Options, OutputRefused, build
+from .pipeline import Options, OutputRefused, TemplateError, build
 
 
 class DevState:
@@ -34,7 +35,7 @@ class DevState:
             report = build(options)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
-        except OutputRefused as exc:
+        except (OutputRefused, TemplateError) as exc:
             problems = [f"error: {exc}"]
         else:
             problems = []
