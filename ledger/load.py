@@ -25,7 +25,9 @@ from .schema import PLACEHOLDER
 from .yamltree import Map, Seq, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
-"""A content file larger than this is a mistake (or an attack), not prose."""
+"""A page larger than this is a mistake (or an attack), not prose."""
+MAX_REGISTRY_BYTES = 32_000_000
+"""The registries grow with the record: 20,000 sources (a 10,000-controversy record) take about 4 MB."""
 
 PARALLEL_FROM = 64
 """Fewer unparsed files than this are parsed in-process: forking costs more than it saves."""
@@ -69,16 +71,14 @@ def display_path(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/") or "/", *parts])
 
 
-def read_bytes(file: Path, shown: str) -> bytes:
-    """The file's bytes, if it is a regular file of a sensible size; raises ``YamlError`` otherwise."""
+def read_bytes(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``limit`` bytes; raises ``YamlError`` otherwise."""
     root_ok = file.is_file() and not file.is_symlink()
     if not root_ok:
         raise YamlError(ContentError(shown, 1, "not a regular file (symlinks are not followed)"))
     size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise YamlError(
-            ContentError(shown, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}")
-        )
+    if size > limit:
+        raise YamlError(ContentError(shown, 1, f"file is {size:,} bytes; this file is limited to {limit:,}"))
     return file.read_bytes()
 
 
@@ -164,7 +164,7 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
 def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bool, Any]:
     """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before."""
     try:
-        data = read_bytes(file, shown)
+        data = read_bytes(file, shown, MAX_REGISTRY_BYTES)
     except YamlError as exc:
         raw.errors.append(exc.error)
         return False, None
