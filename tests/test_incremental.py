@@ -78,7 +78,7 @@ def edit_event(content: Path, templates: Path) -> None:
 
 def edit_thread(content: Path, templates: Path) -> None:
     page = next((content / "threads").glob("*.md"))
-    replace(page, "title: \"The ", "title: \"The retitled ")
+    replace(page, 'title: "The ', 'title: "The retitled ')
 
 
 def edit_template(content: Path, templates: Path) -> None:
