@@ -75,6 +75,10 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
 
+    def key(self, *parts: bytes | str) -> str:
+        """The key of an entry made from ``parts`` by this engine ("" when caching nothing: no need to hash)."""
+        return digest(engine_fingerprint(), *parts) if self.root is not None else ""
+
     def _file(self, kind: str, key: str) -> Path:
         assert self.root is not None
         return self.root / kind / key[:2] / key

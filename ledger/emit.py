@@ -12,10 +12,13 @@ import os
 import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .parallel import fork_map
-from .render import Job
 from .write import FIXED_MTIME, target
+
+if TYPE_CHECKING:
+    from .render import Job
 
 PARALLEL_FROM = 200
 """Fewer files to render than this are rendered in-process: forking costs more than it saves."""

@@ -15,14 +15,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import digest, engine_fingerprint, tree_fingerprint
 from .errors import ContentError
-from .load import RawContent
-from .model import Site
-from .render import Job
-from .revisions import Revision
 from .search import SearchIndex
+
+if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
+    from .load import RawContent
+    from .model import Site
+    from .render import Job
+    from .revisions import Revision
 
 Listing = dict[str, tuple[int, int, int]]
 """Output file → (size, mtime in ns, inode), to tell a file that is still as published."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
-from .cache import Cache, digest, engine_fingerprint
+from .cache import Cache, digest
 from .errors import ContentError
 from .markdown import parse_body
 from .model import Body
@@ -44,7 +44,7 @@ class Document:
     meta: Map
     body: Body
     digest: str = ""
-    """Of the file's bytes and path: equal digests, equal documents."""
+    """Of the file's path and bytes: equal digests, equal documents (for this engine)."""
 
 
 @dataclass
@@ -127,7 +127,7 @@ def parse_document(slug: str, shown: str, data: bytes) -> Parsed:
         return None, [exc.error]
     body, errors = parse_body(body_text, shown, body_line)
     errors.extend(body_placeholders(body_text, shown, body_line))
-    return Document(slug, shown, meta, body, digest(engine_fingerprint(), shown, data)), errors
+    return Document(slug, shown, meta, body, digest(shown, data)), errors
 
 
 def parse_documents(pending: list[tuple[str, str, bytes]], cache: Cache, workers: int) -> dict[str, Parsed]:
@@ -135,7 +135,7 @@ def parse_documents(pending: list[tuple[str, str, bytes]], cache: Cache, workers
     parsed: dict[str, Parsed] = {}
     misses = []
     for slug, shown, data in pending:
-        key = digest(engine_fingerprint(), shown, data)
+        key = cache.key(shown, data)
         hit = cache.get("parse", key)
         if hit is not None:
             parsed[shown] = hit
@@ -168,8 +168,8 @@ def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bo
     except YamlError as exc:
         raw.errors.append(exc.error)
         return False, None
-    key = digest(engine_fingerprint(), shown, data)
-    raw.digests[file.name] = key
+    raw.digests[file.name] = digest(shown, data)
+    key = cache.key(shown, data)
     hit = cache.get("yaml", key)
     if hit is None:
         try:

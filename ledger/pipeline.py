@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING
 
 from .cache import Cache, digest
 from .errors import ContentError, ContentErrors
-from .lint import lint
-from .load import RawContent, load
-from .model import Site
 from .parallel import cpu_count
 from .revisions import Revision, revisions
-from .validate import validate
 
-if TYPE_CHECKING:  # rendering, writing and search are imported by build(): `check` starts faster without them
+if TYPE_CHECKING:  # stages are imported where they run: `check` never loads the renderer, a no-change build no parser
     from .incremental import Snapshot
+    from .load import RawContent
+    from .model import Site
     from .render import Job, Output
     from .search import SearchIndex
 
@@ -78,6 +76,10 @@ class TemplateError(Exception):
 
 def check(options: Options, raw: RawContent | None = None) -> tuple[Site, list[ContentError]]:
     """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
+    from .lint import lint
+    from .load import load
+    from .validate import validate
+
     site, warnings = validate(raw or load(options.content))
     warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
     if options.strict and warnings:
@@ -100,6 +102,8 @@ class Plan:
 
 def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: dict[str, float]) -> Plan:
     """Load (from the cache where it can), validate, link, and list the jobs."""
+    from .load import load
+
     start = time.perf_counter()
     raw = load(options.content, cache, options.jobs or cpu_count())
     site, warnings = check(options, raw)
