@@ -185,4 +185,4 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     table = [line for line in result.stdout.splitlines() if line.startswith("| 40 |")]
     assert table, result.stdout
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
-    assert cells[1] == "106" and cells[2].endswith(" s") and cells[4].endswith(" MB"), cells
+    assert cells[1] == "106" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
