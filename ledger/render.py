@@ -51,12 +51,15 @@ class Page:
         return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
 
 
+def _up(page_path: str) -> str:
+    """``../`` once per folder the page at ``page_path`` is in."""
+    base = page_path if page_path.endswith("/") or not page_path else posixpath.dirname(page_path) + "/"
+    return "../" * base.count("/")
+
+
 def relative_url(target: str, page_path: str) -> str:
     """URL of site path ``target`` as seen from the page at ``page_path``."""
-    base = page_path if page_path.endswith("/") or not page_path else posixpath.dirname(page_path) + "/"
-    depth = base.count("/")
-    url = "../" * depth + target
-    return url or "./"
+    return _up(page_path) + target or "./"
 
 
 @pass_context
@@ -65,6 +68,18 @@ def _url(context: Context, target: str) -> str:
     if context.get("absolute_urls"):
         return context["site"].config.base_url.rstrip("/") + "/" + target
     return relative_url(target, page.path)
+
+
+def url_for(page: Page, base_url: str | None = None) -> Callable[[str], str]:
+    """``url()`` as seen from ``page`` (absolute from ``base_url`` if given), without a context lookup per link.
+
+    Pages get it in their context, where it stands for the global ``url`` (thousands of calls a page).
+    """
+    if base_url is not None:
+        prefix = base_url.rstrip("/") + "/"
+        return lambda target: prefix + target
+    up = _up(page.path)
+    return lambda target: up + target or "./"
 
 
 def _with_article(word: str) -> str:
@@ -156,9 +171,19 @@ def jobs(
     revisions = revisions or {}
     events_of = timeline.by_controversy(site)
 
-    def page(template: str, page: Page, deps: set[str] | frozenset[str], **context: Any) -> None:
+    def page(
+        template: str,
+        page: Page,
+        deps: set[str] | frozenset[str],
+        lazy: Mapping[str, Callable[[], Any]] | None = None,
+        **context: Any,
+    ) -> None:
+        """A page's job; ``lazy`` context is computed only if the page is rendered."""
+
         def make() -> str:
-            return env.get_template(template).render(site=site, links=links, page=page, **context)
+            url = url_for(page, config.base_url if context.get("absolute_urls") else None)
+            computed = {name: compute() for name, compute in (lazy or {}).items()}
+            return env.get_template(template).render(site=site, links=links, page=page, url=url, **context, **computed)
 
         out[page.file] = Job(page.file, make, frozenset(deps))
 
@@ -170,19 +195,19 @@ def jobs(
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
         controversies = links.thread_controversies[slug]
-        matrix = thread_matrix(site, links, slug)
         events = timeline.of_thread(site, slug)
         page(
             "thread.html",
             Page(f"threads/{slug}/", thread.title, thread.summary),
             {f"t:{slug}", f"rev:threads/{slug}.md", *sources_of(refs), *(f"c:{c.slug}" for c in controversies)}
-            | {f"p:{row.slug}" for row in matrix.rows}
+            # the who-holds-what matrix: a row per proponent of a position here
+            | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents}
             | {f"e:{e.id}" for e in events},
+            lazy={"matrix": partial(thread_matrix, site, links, slug)},
             thread=thread,
             body=render_body(thread.body),
             refs=refs,
             controversies=controversies,
-            matrix=matrix,
             events=events,
             revision=revisions.get(f"threads/{slug}.md"),
         )
