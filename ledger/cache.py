@@ -72,8 +72,10 @@ class Cache:
     Values are shared, not copied: callers treat them as read-only.
     """
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, memory: bool = False) -> None:
         self.root = root
+        self.memory = memory and root is not None
+        """Also keep entries in this process (``serve``): its next build reads no file."""
 
     def key(self, *parts: bytes | str) -> str:
         """The key of an entry made from ``parts`` by this engine ("" when caching nothing: no need to hash)."""
@@ -86,7 +88,7 @@ class Cache:
     def get(self, kind: str, key: str) -> Any | None:
         if self.root is None:
             return None
-        if (str(self.root), kind, key) in _memory:
+        if self.memory and (str(self.root), kind, key) in _memory:
             return _memory[str(self.root), kind, key]
         file = self._file(kind, key)
         try:
@@ -95,13 +97,15 @@ class Cache:
             return None
         with contextlib.suppress(OSError):
             os.utime(file)  # recently used: spared by prune
-        _memory[str(self.root), kind, key] = value
+        if self.memory:
+            _memory[str(self.root), kind, key] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        _memory[str(self.root), kind, key] = value
+        if self.memory:
+            _memory[str(self.root), kind, key] = value
         file = self._file(kind, key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)

@@ -123,9 +123,9 @@ def controversy_record(site: Site, links: Links, c: Controversy, events: tuple[E
     )
 
 
-def _dumps(value: dict[str, Any]) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, ten times faster (orjson)."""
-    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+def _dumps(value: dict[str, Any]) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, ten times faster (orjson)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def _header(site: Site) -> dict[str, Any]:
@@ -139,10 +139,10 @@ def _header(site: Site) -> dict[str, Any]:
     }
 
 
-def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> str:
+def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> bytes:
     """``data/ledger.json``: the whole record."""
     base = site.config.base_url.rstrip("/") + "/"
-    return _dumps(
+    head, tail = _dumps(
         _header(site)
         | {
             "threads": [
@@ -157,17 +157,32 @@ def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]
                 }
                 for t in site.threads.values()
             ],
-            "controversies": [
-                controversy_record(site, links, c, events_of[c.slug]) for c in site.controversies.values()
-            ],
+            "controversies": "(the controversies)",
             "events": [_event(e, base) for e in site.events],
             "sources": {sid: _source(s) for sid, s in site.sources.items()},
             "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
         }
-    )
+    ).split(SPLICE, 1)
+    return b"".join([head, b'\n  "controversies": ', *_records(site, links, events_of), tail])
 
 
-def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> str:
+SPLICE = b'\n  "controversies": "(the controversies)"'
+"""Where the controversies go in ``ledger.json`` once serialized one by one (they are most of it). Unique:
+a key two spaces in is a top-level key, and no string value holds a raw newline."""
+
+
+def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> list[bytes]:
+    """The ``controversies`` list of ``ledger.json`` in pieces: each record serialized alone, no tree of them all."""
+    if not site.controversies:
+        return [b"[]"]
+    pieces = [b"[\n"]
+    for i, c in enumerate(site.controversies.values()):
+        record = orjson.dumps(controversy_record(site, links, c, events_of[c.slug]), option=orjson.OPT_INDENT_2)
+        pieces += [b",\n    " if i else b"    ", record.replace(b"\n", b"\n    ")]
+    return [*pieces, b"\n  ]"]
+
+
+def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> bytes:
     """``data/controversies/<slug>.json``: one controversy with everything it refers to."""
     base = site.config.base_url.rstrip("/") + "/"
     record = controversy_record(site, links, c, events)
@@ -184,7 +199,7 @@ def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Eve
     )
 
 
-def data_files(site: Site, links: Links) -> dict[str, str]:
+def data_files(site: Site, links: Links) -> dict[str, bytes]:
     """``data/ledger.json`` (everything) and one self-contained file per controversy."""
     events_of = by_controversy(site)
     out = {"data/ledger.json": ledger_file(site, links, events_of)}

@@ -130,25 +130,29 @@ def parse_document(slug: str, shown: str, data: bytes) -> Parsed:
     return Document(slug, shown, meta, body, digest(shown, data)), errors
 
 
-def parse_documents(pending: list[tuple[str, str, bytes]], cache: Cache, workers: int) -> dict[str, Parsed]:
-    """``parse_document`` of each (slug, shown path, bytes), from the cache or by all cores, keyed by path."""
+def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) -> dict[str, Parsed]:
+    """``parse_document`` of each (slug, shown path, file), by all cores, keyed by shown path; results are cached.
+
+    Workers read the files themselves, so the contents never travel or pile up in this process.
+    """
+
+    def parse_chunk(chunk: list[tuple[str, str, Path]]) -> list[tuple[str, str, Parsed]]:
+        results = []
+        for slug, shown, file in chunk:
+            try:
+                data = read_bytes(file, shown)
+            except YamlError as exc:  # changed since it was first read
+                results.append(("", shown, (None, [exc.error])))
+                continue
+            results.append((cache.key(shown, data), shown, parse_document(slug, shown, data)))
+        return results
+
     parsed: dict[str, Parsed] = {}
-    misses = []
-    for slug, shown, data in pending:
-        key = cache.key(shown, data)
-        hit = cache.get("parse", key)
-        if hit is not None:
-            parsed[shown] = hit
-        else:
-            misses.append((key, slug, shown, data))
-
-    def parse_chunk(chunk: list[tuple[str, str, str, bytes]]) -> list[tuple[str, str, Parsed]]:
-        return [(key, shown, parse_document(slug, shown, data)) for key, slug, shown, data in chunk]
-
-    for results in fork_map(parse_chunk, misses, workers if len(misses) >= PARALLEL_FROM else 1):
+    for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
         for key, shown, result in results:
             parsed[shown] = result
-            cache.put("parse", key, result)
+            if key:
+                cache.put("parse", key, result)
     return parsed
 
 
@@ -229,7 +233,9 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
     raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, cache)
     raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, cache)
     raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, cache)
-    pending: list[tuple[str, str, str, bytes]] = []
+    pending: list[tuple[str, str, str]] = []
+    parsed: dict[str, Parsed] = {}
+    misses: list[tuple[str, str, Path]] = []
     for folder in FOLDERS:
         for file in sorted((base / folder).glob("*")) if (base / folder).is_dir() else []:
             shown = display_path(root_str, folder, file.name)
@@ -239,12 +245,19 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
             try:
-                pending.append((folder, file.stem, shown, read_bytes(file, shown)))
+                data = read_bytes(file, shown)
             except YamlError as exc:
                 raw.errors.append(exc.error)
                 raw.unreadable.setdefault(folder, []).append(file.stem)
-    parsed = parse_documents([(slug, shown, data) for _, slug, shown, data in pending], cache, workers)
-    for folder, slug, shown, _ in pending:
+                continue
+            pending.append((folder, file.stem, shown))
+            hit = cache.get("parse", cache.key(shown, data))
+            if hit is not None:
+                parsed[shown] = hit
+            else:
+                misses.append((file.stem, shown, file))
+    parsed |= parse_files(misses, cache, workers)
+    for folder, slug, shown in pending:
         document, errors = parsed[shown]
         raw.errors.extend(errors)
         if document is not None:

@@ -50,6 +50,8 @@ class Options:
     """Folder for what builds keep between runs (``.ledger-cache``); ``None``: every build starts from scratch."""
     jobs: int = 0
     """Worker processes for parsing and rendering; 0: one per core."""
+    memory: bool = False
+    """Keep parsed files in memory for the next build in this process (``serve``)."""
 
 
 @dataclass
@@ -93,7 +95,8 @@ def check(options: Options, raw: RawContent | None = None) -> tuple[Site, list[C
 class Plan:
     """Everything read and resolved, and the job making each output file (nothing rendered yet)."""
 
-    raw: RawContent
+    versions: dict[str, str]
+    """A digest per record (``incremental.versions``): the parsed files themselves are not kept."""
     site: Site
     warnings: list[ContentError]
     jobs: dict[str, Job]
@@ -120,7 +123,9 @@ def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: 
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
-    return Plan(raw, site, warnings, planned, revised)
+    from .incremental import versions
+
+    return Plan(versions(raw, site, revised), site, warnings, planned, revised)
 
 
 def render(options: Options) -> Output:
@@ -158,7 +163,7 @@ def build(options: Options) -> BuildReport:
     guard_output(options)
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    cache = Cache(options.cache)
+    cache = Cache(options.cache, memory=options.memory)
     out = options.out.absolute()
     snapshot_key = digest("snapshot", str(out))
     previous: Snapshot | None = cache.get("snapshot", snapshot_key) if options.cache else None
@@ -176,7 +181,7 @@ def build(options: Options) -> BuildReport:
     timings["git"] = time.perf_counter() - start
     made = plan(options, revised, cache, timings)
     key = incremental.render_key(options.templates, made.site)
-    versions = incremental.versions(made.raw, made.site, revised)
+    versions = made.versions
     report = BuildReport(sorted(made.jobs), made.warnings, timings)
     start = time.perf_counter()
 

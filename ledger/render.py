@@ -8,7 +8,8 @@ The 404 page is the exception: it is served at arbitrary paths, so its links are
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -153,6 +154,11 @@ class Job:
     deps: frozenset[str]
 
 
+def _deps(keys: Iterable[str]) -> frozenset[str]:
+    """A job's dependencies, each key stored once however many jobs name it (a large site has millions)."""
+    return frozenset(map(sys.intern, keys))
+
+
 def jobs(
     site: Site,
     links: Links,
@@ -185,7 +191,7 @@ def jobs(
             computed = {name: compute() for name, compute in (lazy or {}).items()}
             return env.get_template(template).render(site=site, links=links, page=page, url=url, **context, **computed)
 
-        out[page.file] = Job(page.file, make, frozenset(deps))
+        out[page.file] = Job(page.file, make, _deps(deps))
 
     def sources_of(refs: PageRefs) -> set[str]:
         return {f"s:{r.source.id}" for r in refs.references}
@@ -203,9 +209,8 @@ def jobs(
             # the who-holds-what matrix: a row per proponent of a position here
             | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents}
             | {f"e:{e.id}" for e in events},
-            lazy={"matrix": partial(thread_matrix, site, links, slug)},
             thread=thread,
-            body=render_body(thread.body),
+            lazy={"matrix": partial(thread_matrix, site, links, slug), "body": partial(render_body, thread.body)},
             refs=refs,
             controversies=controversies,
             events=events,
@@ -215,7 +220,7 @@ def jobs(
         out[f"threads/{slug}/feed.xml"] = Job(
             f"threads/{slug}/feed.xml",
             partial(feeds.thread_feed, site, links, slug),
-            frozenset({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
+            _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
         )
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
@@ -231,7 +236,7 @@ def jobs(
             | events,
             controversy=c,
             thread=site.threads[c.thread],
-            body=render_body(c.body),
+            lazy={"body": partial(render_body, c.body)},
             refs=refs,
             see_also=see_also,
             events=events_of[slug],
@@ -241,7 +246,7 @@ def jobs(
         out[f"data/controversies/{slug}.json"] = Job(
             f"data/controversies/{slug}.json",
             partial(export.controversy_file, site, links, c, events_of[slug]),
-            frozenset({f"c:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
+            _deps({f"c:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
         )
     page(
         "proponents.html",

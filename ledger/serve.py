@@ -83,7 +83,7 @@ def handler_for(state: DevState) -> type[StaticFileHandler]:
 
 def serve(options: Options, port: int = 8000, host: str = "127.0.0.1") -> int:
     """Serve until interrupted; always exits 0 (content errors are shown, not fatal)."""
-    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/")
+    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/", memory=True)
     state = DevState()
     state.rebuild(options)
     Path(options.out).mkdir(parents=True, exist_ok=True)

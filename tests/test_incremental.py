@@ -159,7 +159,9 @@ def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, work
 
 def test_serve_rebuilds_only_what_an_edit_touched_and_matches_a_full_build(tmp_path: Path, workspace) -> None:
     content, templates = workspace
-    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    options = Options(
+        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", memory=True
+    )
     state = DevState()
     assert state.rebuild(options)
     replace(content / "controversies" / "ai-infrastructure-spending-returns.md", "title: ", "title: Edited — ")
