@@ -89,11 +89,12 @@ def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
 def listing(root: Path) -> Listing:
     """(size, mtime, inode) of every file under ``root``."""
     found: Listing = {}
+    skip = len(str(root)) + 1
     for folder, _, files in os.walk(root):
         for name in files:
             path = os.path.join(folder, name)
             st = os.lstat(path)
-            found[os.path.relpath(path, root).replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            found[path[skip:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
     return found
 
 
