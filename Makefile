@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test lint clean system-packages
+.PHONY: serve build check test lint bench clean system-packages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,12 @@ test: $(VENV)/.installed node_modules/.package-lock.json system-packages ## the 
 	$(PY) -m ruff check .
 	$(PY) -m pytest -n auto
 
+bench: $(VENV)/.installed ## time cold, no-change and incremental builds at N=1,000 and 10,000 (and Hugo's, if installed)
+	$(PY) benchmarks/bench.py --n 1000 10000 --runs 3
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache node_modules test-artifacts
+	rm -rf site $(VENV) .pytest_cache .ruff_cache .ledger-cache node_modules test-artifacts

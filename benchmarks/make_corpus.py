@@ -26,6 +26,18 @@ STATUS = ("contested", "leaning", "settled", "dormant")
 SOURCE_KINDS = ("paper", "report", "press", "blog", "opinion", "primary", "dataset", "talk")
 
 
+HUGO_LAYOUTS = {
+    # The least a theme does: every post rendered to HTML in a page, lists of posts per section and tag.
+    "baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+    '<body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1><time>{{ .Date.Format "2 January 2006" }}</time>'
+    '{{ .Content }}<p>{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}</p>'
+    "</article>{{ end }}\n",
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
+    "{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+}
+
+
 def sentence(rng: random.Random, n: int) -> str:
     words = [rng.choice(WORDS) for _ in range(n)]
     return " ".join(words).capitalize() + "."
@@ -98,6 +110,10 @@ def write_corpus(n: int, out: Path, hugo: Path | None = None) -> None:
     if hugo is not None:
         (hugo / "content" / "posts").mkdir(parents=True)
         (hugo / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "Synthetic"\n')
+        layouts = hugo / "layouts" / "_default"
+        layouts.mkdir(parents=True)
+        for name, text in HUGO_LAYOUTS.items():
+            (layouts / name).write_text(text)
     for c in range(n):
         slug = f"controversy-{c:05d}"
         cites = rng.sample(sources, rng.randint(3, 6))

@@ -12,12 +12,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
-
 from . import generate, scaffold_cli
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import Options, OutputRefused, build, check
+from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,6 +27,16 @@ def _parser() -> argparse.ArgumentParser:
         if out:
             sub.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
             sub.add_argument("--base-url", help="override base_url from site.yaml")
+            sub.add_argument(
+                "--cache",
+                type=Path,
+                default=PROJECT / ".ledger-cache",
+                help="folder kept between builds so a rebuild redoes only what changed (default: the project's "
+                ".ledger-cache)",
+            )
+            sub.add_argument("--no-cache", action="store_true", help="build everything from scratch, keep nothing")
+            sub.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+            sub.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument(
             "--format",
@@ -66,6 +74,9 @@ def _options(args: argparse.Namespace) -> Options:
         base_url=getattr(args, "base_url", None),
         strict=args.strict,
         today=args.today,
+        cache=None if getattr(args, "no_cache", True) else args.cache,
+        jobs=getattr(args, "jobs", 0),
+        search=not getattr(args, "no_search", False),
     )
 
 
@@ -95,7 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = build(options)
         _report(report.warnings, args.format)
         seconds = sum(report.timings.values())
-        print(f"Built {len(report.files)} files into {options.out}/ in {seconds:.2f}s")
+        if "unchanged" not in report.timings:
+            print(f"Built {len(report.files)} files ({report.rendered} rendered) into {options.out}/ in {seconds:.2f}s")
+        else:
+            print(f"Nothing changed: {options.out}/ is up to date ({len(report.files)} files, {seconds:.2f}s)")
         if report.search is not None:
             print(report.search.message, file=sys.stdout if report.search.built else sys.stderr)
         return 0
@@ -111,6 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except jinja2.TemplateSyntaxError as exc:
-        print(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}", file=sys.stderr)
+    except TemplateError as exc:
+        print(exc, file=sys.stderr)
         return 2

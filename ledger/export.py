@@ -8,8 +8,9 @@ analysis can join the files without scraping pages.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from .history import confidence_trajectory, position_added
 from .link import Links
@@ -122,56 +123,86 @@ def controversy_record(site: Site, links: Links, c: Controversy, events: tuple[E
     )
 
 
-def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+def _dumps(value: dict[str, Any]) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` in UTF-8, byte for byte, ten times faster (orjson)."""
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def data_files(site: Site, links: Links) -> dict[str, str]:
-    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
+def _header(site: Site) -> dict[str, Any]:
     config = site.config
     base = config.base_url.rstrip("/") + "/"
-    events_of = by_controversy(site)
-    records = {slug: controversy_record(site, links, c, events_of[slug]) for slug, c in site.controversies.items()}
-    header = {
+    return {
         "schema_version": SCHEMA_VERSION,
         "site": _drop_none(
             {"title": config.title, "tagline": config.tagline, "url": base, "repo_url": config.repo_url}
         ),
     }
-    out = {
-        "data/ledger.json": _dumps(
-            header
-            | {
-                "threads": [
-                    {
-                        "slug": t.slug,
-                        "url": f"{base}threads/{t.slug}/",
-                        "title": t.title,
-                        "summary": t.summary,
-                        "opened": t.opened.isoformat(),
-                        "controversies": [c.slug for c in links.thread_controversies[t.slug]],
-                        "body_markdown": t.body.text.strip("\n") + "\n",
-                    }
-                    for t in site.threads.values()
-                ],
-                "controversies": list(records.values()),
-                "events": [_event(e, base) for e in site.events],
-                "sources": {sid: _source(s) for sid, s in site.sources.items()},
-                "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
-            }
-        )
-    }
+
+
+def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> bytes:
+    """``data/ledger.json``: the whole record."""
+    base = site.config.base_url.rstrip("/") + "/"
+    head, tail = _dumps(
+        _header(site)
+        | {
+            "threads": [
+                {
+                    "slug": t.slug,
+                    "url": f"{base}threads/{t.slug}/",
+                    "title": t.title,
+                    "summary": t.summary,
+                    "opened": t.opened.isoformat(),
+                    "controversies": [c.slug for c in links.thread_controversies[t.slug]],
+                    "body_markdown": t.body.text.strip("\n") + "\n",
+                }
+                for t in site.threads.values()
+            ],
+            "controversies": "(the controversies)",
+            "events": [_event(e, base) for e in site.events],
+            "sources": {sid: _source(s) for sid, s in site.sources.items()},
+            "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
+        }
+    ).split(SPLICE, 1)
+    return b"".join([head, b'\n  "controversies": ', *_records(site, links, events_of), tail])
+
+
+SPLICE = b'\n  "controversies": "(the controversies)"'
+"""Where the controversies go in ``ledger.json`` once serialized one by one (they are most of it). Unique:
+a key two spaces in is a top-level key, and no string value holds a raw newline."""
+
+
+def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> list[bytes]:
+    """The ``controversies`` list of ``ledger.json`` in pieces: each record serialized alone, no tree of them all."""
+    if not site.controversies:
+        return [b"[]"]
+    pieces = [b"[\n"]
+    for i, c in enumerate(site.controversies.values()):
+        record = orjson.dumps(controversy_record(site, links, c, events_of[c.slug]), option=orjson.OPT_INDENT_2)
+        pieces += [b",\n    " if i else b"    ", record.replace(b"\n", b"\n    ")]
+    return [*pieces, b"\n  ]"]
+
+
+def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> bytes:
+    """``data/controversies/<slug>.json``: one controversy with everything it refers to."""
+    base = site.config.base_url.rstrip("/") + "/"
+    record = controversy_record(site, links, c, events)
+    source_ids = sorted(set(record["references"]) | {s for e in events for s in e.sources})
+    proponent_ids = sorted({s for p in c.positions for s in p.proponents})
+    return _dumps(
+        _header(site)
+        | {
+            "controversy": record,
+            "events": [_event(e, base) for e in events],
+            "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
+            "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
+        }
+    )
+
+
+def data_files(site: Site, links: Links) -> dict[str, bytes]:
+    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
+    events_of = by_controversy(site)
+    out = {"data/ledger.json": ledger_file(site, links, events_of)}
     for slug, c in site.controversies.items():
-        record = records[slug]
-        source_ids = sorted(set(record["references"]) | {s for e in events_of[slug] for s in e.sources})
-        proponent_ids = sorted({s for p in c.positions for s in p.proponents})
-        out[f"data/controversies/{slug}.json"] = _dumps(
-            header
-            | {
-                "controversy": record,
-                "events": [_event(e, base) for e in events_of[slug]],
-                "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
-                "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
-            }
-        )
+        out[f"data/controversies/{slug}.json"] = controversy_file(site, links, c, events_of[slug])
     return out

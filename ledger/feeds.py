@@ -101,26 +101,30 @@ def _generator(
     return fg
 
 
-def render_feeds(site: Site, links: Links) -> dict[str, bytes]:
-    """``feed.xml`` and ``atom.xml`` for the site, and ``threads/<slug>/feed.xml`` per thread."""
+def site_feed(site: Site, kind: str) -> bytes:
+    """``feed.xml`` (``kind="rss"``) or ``atom.xml`` (``kind="atom"``): every controversy and update."""
     config = site.config
     base = config.base_url.rstrip("/") + "/"
     description = config.description or config.tagline
-    out: dict[str, bytes] = {}
-    everything = site.controversies.values()
-    rss = _generator(site, config.title, base, base + "feed.xml", description, everything)
-    out["feed.xml"] = rss.rss_str(pretty=True)
-    atom = _generator(site, config.title, base, base + "atom.xml", description, everything)
-    out["atom.xml"] = atom.atom_str(pretty=True)
-    for slug, thread in site.threads.items():
-        page = f"{base}threads/{slug}/"
-        fg = _generator(
-            site,
-            f"{thread.title} — {config.title}",
-            page,
-            page + "feed.xml",
-            thread.summary,
-            links.thread_controversies[slug],
-        )
-        out[f"threads/{slug}/feed.xml"] = fg.rss_str(pretty=True)
+    fg = _generator(site, config.title, base, f"{base}{FEED_FILES[kind]}", description, site.controversies.values())
+    return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+
+
+def thread_feed(site: Site, links: Links, slug: str) -> bytes:
+    """``threads/<slug>/feed.xml``: the thread's controversies and their updates."""
+    config = site.config
+    page = f"{config.base_url.rstrip('/')}/threads/{slug}/"
+    thread = site.threads[slug]
+    title = f"{thread.title} — {config.title}"
+    fg = _generator(site, title, page, page + "feed.xml", thread.summary, links.thread_controversies[slug])
+    return fg.rss_str(pretty=True)
+
+
+FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
+
+
+def render_feeds(site: Site, links: Links) -> dict[str, bytes]:
+    """``feed.xml`` and ``atom.xml`` for the site, and ``threads/<slug>/feed.xml`` per thread."""
+    out = {file: site_feed(site, kind) for kind, file in FEED_FILES.items()}
+    out |= {f"threads/{slug}/feed.xml": thread_feed(site, links, slug) for slug in site.threads}
     return out

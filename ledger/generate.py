@@ -12,9 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .docs import content_format
 from .pipeline import PROJECT
-from .schema_export import exported
 
 DOCS_FILE = Path("docs/content-format.md")
 SCHEMAS_DIR = Path("schemas")
@@ -22,6 +20,9 @@ SCHEMAS_DIR = Path("schemas")
 
 def generated(what: str, project: Path = PROJECT) -> dict[Path, str]:
     """Each generated file (relative to the project) and the text it must hold."""
+    from .docs import content_format  # imported here: building and checking never need them
+    from .schema_export import exported
+
     if what == "docs":
         return {DOCS_FILE: content_format(project)}
     return {SCHEMAS_DIR / name: text for name, text in exported().items()}

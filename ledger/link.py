@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Body, Controversy, HistoryEntry, Position, Site, Source
+from .model import Body, Citation, Controversy, HistoryEntry, Position, Site, Source
 
 CiteMark = tuple[int, str]
 """(reference number, id of the citing element): what a citation renders as."""
@@ -73,20 +73,34 @@ class Links:
     cited_by: dict[str, tuple[Citing, ...]]
 
 
+class Numbering:
+    """Numbers sources in reading order, deduplicated, with an anchor for every citing place.
+
+    The body's citations are numbered first, so a body renders the same marks at load time
+    (``markdown.parse_body``) as its page's full numbering gives it here.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.places: dict[str, list[Occurrence]] = defaultdict(list)
+
+    def mark(self, source_id: str, label: str) -> CiteMark:
+        number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
+        anchor = f"cite-{number}-{len(self.places[source_id]) + 1}"
+        self.places[source_id].append(Occurrence(anchor, label))
+        return number, anchor
+
+    def body(self, citations: tuple[Citation, ...]) -> tuple[CiteMark, ...]:
+        return tuple(self.mark(c.source, c.section or "Text") for c in citations)
+
+
 def number_references(
     site: Site, body: Body, positions: tuple[Position, ...] = (), history: tuple[HistoryEntry, ...] = ()
 ) -> PageRefs:
     """Number sources in reading order, deduplicated, with an anchor for every citing place."""
-    numbers: dict[str, int] = {}
-    places: dict[str, list[Occurrence]] = defaultdict(list)
-
-    def mark(source_id: str, label: str) -> CiteMark:
-        number = numbers.setdefault(source_id, len(numbers) + 1)
-        anchor = f"cite-{number}-{len(places[source_id]) + 1}"
-        places[source_id].append(Occurrence(anchor, label))
-        return number, anchor
-
-    body_marks = tuple(mark(c.source, c.section or "Text") for c in body.citations)
+    numbering = Numbering()
+    numbers, places, mark = numbering.numbers, numbering.places, numbering.mark
+    body_marks = numbering.body(body.citations)
     position_marks = {p.id: tuple(mark(s, f"Position {p.id}") for s in p.sources) for p in positions}
     history_marks = {e.anchor: tuple(mark(s, f"History, {e.date.display}") for s in e.sources) for e in history}
     references = tuple(

@@ -2,7 +2,9 @@
 
 The folder layout is the content model (as in Zola): ``site.yaml``, ``sources.yaml``,
 ``proponents.yaml``, ``threads/<slug>.md`` and ``controversies/<slug>.md``. Every file is read
-even after one fails, so a contributor sees all problems at once.
+even after one fails, so a contributor sees all problems at once. Parsing is the slow part: a
+file's parse is cached by its bytes (``cache.py``), and files missing from the cache are parsed
+by all cores (``parallel.py``).
 """
 
 from __future__ import annotations
@@ -10,19 +12,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
+from .cache import Cache, digest
 from .errors import ContentError
 from .limits import MAX_BODY_CHARS, text_problem
 from .markdown import parse_body
 from .model import Body
+from .parallel import fork_map
 from .schema import PLACEHOLDER
 from .yamltree import Map, Seq, YamlError, parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
-"""A content file larger than this is a mistake (or an attack), not prose."""
+"""A page larger than this is a mistake (or an attack), not prose."""
+MAX_REGISTRY_BYTES = 32_000_000
+"""The registries grow with the record: 20,000 sources (a 10,000-controversy record) take about 4 MB."""
 
+PARALLEL_FROM = 64
+"""Fewer unparsed files than this are parsed in-process: forking costs more than it saves."""
 FOLDERS = ("threads", "controversies")
 REGISTRIES = ("site.yaml", "sources.yaml", "proponents.yaml")
 
@@ -35,6 +44,8 @@ class Document:
     path: str
     meta: Map
     body: Body
+    digest: str = ""
+    """Of the file's path and bytes: equal digests, equal documents (for this engine)."""
 
 
 @dataclass
@@ -52,6 +63,8 @@ class RawContent:
     errors: list[ContentError] = field(default_factory=list)
     unreadable: dict[str, list[str]] = field(default_factory=dict)
     """Slugs of pages that exist but could not be parsed, by folder (so links to them are not "unknown")."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Digest of each registry file read, by file name (``sources.yaml``)."""
 
 
 def display_path(root: str, *parts: str) -> str:
@@ -59,23 +72,25 @@ def display_path(root: str, *parts: str) -> str:
     return "/".join([root.rstrip("/") or "/", *parts])
 
 
-def read_text(file: Path, shown: str) -> str:
-    """The file's text as UTF-8 (BOM removed); raises ``YamlError`` carrying a located error."""
+def read_bytes(file: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``limit`` bytes; raises ``YamlError`` otherwise."""
     try:
-        root_ok = file.is_file() and not file.is_symlink()
-        if not root_ok:
+        if not file.is_file() or file.is_symlink():
             raise YamlError(ContentError(shown, 1, "not a regular file (symlinks are not followed)"))
         size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlError(
-                ContentError(shown, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,}")
-            )
+        if size > limit:
+            raise YamlError(ContentError(shown, 1, f"file is {size:,} bytes; this file is limited to {limit:,}"))
         with file.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)  # the file may grow after stat(): never read more
+            data = stream.read(limit + 1)  # the file may grow after stat(): never read more
     except OSError as exc:  # e.g. deleted or renamed while the build runs (an editor saving under ``serve``)
         raise YamlError(ContentError(shown, 1, f"could not be read: {exc.strerror or exc}")) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise YamlError(ContentError(shown, 1, f"file grew past {MAX_FILE_BYTES:,} bytes while being read"))
+    if len(data) > limit:
+        raise YamlError(ContentError(shown, 1, f"file grew past {limit:,} bytes while being read"))
+    return data
+
+
+def decode(data: bytes, shown: str) -> str:
+    """``data`` as UTF-8 text (BOM removed); raises ``YamlError`` pointing at the first bad byte."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -111,20 +126,47 @@ def split_front_matter(text: str, shown: str) -> tuple[Map, str, int]:
     return meta, text[closing.end() :], text[: closing.end()].count("\n") + 1
 
 
-def load_document(file: Path, shown: str, raw: RawContent) -> Document | None:
+Parsed = tuple[Document | None, list[ContentError]]
+
+
+def parse_document(slug: str, shown: str, data: bytes) -> Parsed:
+    """A Markdown file's front matter and body, and its problems (``None``: it could not be parsed)."""
     try:
-        meta, body_text, body_line = split_front_matter(read_text(file, shown), shown)
+        meta, body_text, body_line = split_front_matter(decode(data, shown), shown)
     except YamlError as exc:
-        raw.errors.append(exc.error)
-        return None
+        return None, [exc.error]
     if len(body_text) > MAX_BODY_CHARS:
         message = f"the body is {len(body_text):,} characters long; bodies are limited to {MAX_BODY_CHARS:,}"
-        raw.errors.append(ContentError(shown, body_line, message + " (split the page)"))
-        return None
+        return None, [ContentError(shown, body_line, message + " (split the page)")]
     body, errors = parse_body(body_text, shown, body_line)
-    raw.errors.extend(errors)
-    raw.errors.extend(body_placeholders(body_text, shown, body_line))
-    return Document(file.stem, shown, meta, body)
+    errors.extend(body_placeholders(body_text, shown, body_line))
+    return Document(slug, shown, meta, body, digest(shown, data)), errors
+
+
+def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) -> dict[str, Parsed]:
+    """``parse_document`` of each (slug, shown path, file), by all cores, keyed by shown path; results are cached.
+
+    Workers read the files themselves, so the contents never travel or pile up in this process.
+    """
+
+    def parse_chunk(chunk: list[tuple[str, str, Path]]) -> list[tuple[str, str, Parsed]]:
+        results = []
+        for slug, shown, file in chunk:
+            try:
+                data = read_bytes(file, shown)
+            except YamlError as exc:  # changed since it was first read
+                results.append(("", shown, (None, [exc.error])))
+                continue
+            results.append((cache.key(shown, data), shown, parse_document(slug, shown, data)))
+        return results
+
+    parsed: dict[str, Parsed] = {}
+    for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
+        for key, shown, result in results:
+            parsed[shown] = result
+            if key:
+                cache.put("parse", key, result)
+    return parsed
 
 
 def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
@@ -136,14 +178,34 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
     ]
 
 
-def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
+def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bool, Any]:
+    """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before."""
+    try:
+        data = read_bytes(file, shown, MAX_REGISTRY_BYTES)
+    except YamlError as exc:
+        raw.errors.append(exc.error)
+        return False, None
+    raw.digests[file.name] = digest(shown, data)
+    key = cache.key(shown, data)
+    hit = cache.get("yaml", key)
+    if hit is None:
+        try:
+            hit = (True, parse_yaml(decode(data, shown), shown), None)
+        except YamlError as exc:
+            hit = (False, None, exc.error)
+        cache.put("yaml", key, hit)
+    ok, value, error = hit
+    if error is not None:
+        raw.errors.append(error)
+    return ok, value
+
+
+def load_events(file: Path, shown: str, raw: RawContent, cache: Cache) -> Seq | None:
     """``events.yaml``: optional, a YAML list (empty file = no events)."""
     if not file.exists() and not file.is_symlink():
         return None
-    try:
-        value = parse_yaml(read_text(file, shown), shown)
-    except YamlError as exc:
-        raw.errors.append(exc.error)
+    ok, value = read_yaml(file, shown, raw, cache)
+    if not ok:
         return None
     if value is not None and not isinstance(value, Seq):
         raw.errors.append(ContentError(shown, 1, "must be a list of events, each starting with '- id:'"))
@@ -151,15 +213,13 @@ def load_events(file: Path, shown: str, raw: RawContent) -> Seq | None:
     return value
 
 
-def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True) -> Map | None:
+def load_registry(file: Path, shown: str, raw: RawContent, cache: Cache, required: bool = True) -> Map | None:
     if not file.exists() and not file.is_symlink():
         if required:
             raw.errors.append(ContentError(shown, 1, "file is missing"))
         return None
-    try:
-        value = parse_yaml(read_text(file, shown), shown)
-    except YamlError as exc:
-        raw.errors.append(exc.error)
+    ok, value = read_yaml(file, shown, raw, cache)
+    if not ok:
         return None
     if value is None:
         value = Map()
@@ -170,20 +230,26 @@ def load_registry(file: Path, shown: str, raw: RawContent, required: bool = True
     return value
 
 
-def load(root: str | Path) -> RawContent:
-    """Read the content folder at ``root``; problems are collected in ``RawContent.errors``."""
+def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawContent:
+    """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
+
+    ``cache`` keeps parses between builds; ``workers`` processes parse what it does not hold.
+    """
+    cache = cache or Cache(None)
     root_str = str(root)
     base = Path(root)
     raw = RawContent(root_str)
     if not base.is_dir():
         raw.errors.append(ContentError(root_str, 1, "content folder not found"))
         return raw
-    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw)
-    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw)
-    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw)
-    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw)
+    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, cache)
+    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, cache)
+    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, cache)
+    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, cache)
+    pending: list[tuple[str, str, str]] = []
+    parsed: dict[str, Parsed] = {}
+    misses: list[tuple[str, str, Path]] = []
     for folder in FOLDERS:
-        documents = getattr(raw, folder)
         if (base / folder).is_symlink():  # its files would be read from wherever it points
             message = "is a symbolic link; content folders must be real folders (links are not followed)"
             raw.errors.append(ContentError(display_path(root_str, folder), 1, message))
@@ -195,11 +261,26 @@ def load(root: str | Path) -> RawContent:
             if file.suffix != ".md":
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
-            document = load_document(file, shown, raw)
-            if document is not None:
-                documents.append(document)
-            else:
+            try:
+                data = read_bytes(file, shown)
+            except YamlError as exc:
+                raw.errors.append(exc.error)
                 raw.unreadable.setdefault(folder, []).append(file.stem)
+                continue
+            pending.append((folder, file.stem, shown))
+            hit = cache.get("parse", cache.key(shown, data))
+            if hit is not None:
+                parsed[shown] = hit
+            else:
+                misses.append((file.stem, shown, file))
+    parsed |= parse_files(misses, cache, workers)
+    for folder, slug, shown in pending:
+        document, errors = parsed[shown]
+        raw.errors.extend(errors)
+        if document is not None:
+            getattr(raw, folder).append(document)
+        else:
+            raw.unreadable.setdefault(folder, []).append(slug)
     return raw
 
 

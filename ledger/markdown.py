@@ -1,7 +1,8 @@
 """The one configured Markdown parser, with the ``[@source-id]`` citation syntax.
 
-Bodies are parsed once at load time into tokens plus their citations (so validation can name the
-line of an unknown id) and rendered after linking, when each citation's reference number is known.
+Bodies are parsed and rendered once, at load time, into HTML plus their citations (so validation can
+name the line of an unknown id). A body's citations are the first its page numbers (``link.Numbering``),
+so their reference numbers are known before linking, and a parsed body is a small value worth caching.
 Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself;
 images only at the site itself (the pages' Content-Security-Policy would block any other).
 """
@@ -23,6 +24,7 @@ from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
 from .errors import ContentError
+from .link import Numbering
 from .model import Body, Citation
 
 CITATION_RE = re.compile(r"\[@([^\[\]\s;]+)((?:\s*;\s*@[^\[\]\s;]+)*)\]")
@@ -105,7 +107,7 @@ def is_safe_link(url: str) -> bool:
 def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[ContentError]]:
     """Parse a Markdown body that starts on ``first_line`` of ``path``.
 
-    Returns the tokens, the citations in reading order, and errors for unsafe links and
+    Returns the HTML, the citations in reading order, and errors for unsafe links and
     top-level headings (the page title is the document's only ``<h1>``).
     """
     tokens = parser().parse(text, {})
@@ -152,10 +154,11 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
                     )
                     errors.append(ContentError(path, line, message))
                     child.attrSet(attr, "#")
-    return Body(tuple(tokens), tuple(citations), text), errors
+    marks = Numbering().body(tuple(citations))
+    html = parser().renderer.render(tokens, parser().options, {"citations": marks})
+    return Body(html, tuple(citations), text), errors
 
 
-def render_body(body: Body, citations: Sequence[tuple[int, str]]) -> Markup:
-    """HTML for ``body``; ``citations[i]`` is the (reference number, anchor id) of its i-th citation."""
-    html = parser().renderer.render(list(body.tokens), parser().options, {"citations": citations})
-    return Markup(html)
+def render_body(body: Body) -> Markup:
+    """The body's HTML, marked safe for templates (it was escaped and checked when parsed)."""
+    return Markup(body.html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .link import Links
@@ -24,15 +25,23 @@ class Matrix:
 
 
 def thread_matrix(site: Site, links: Links, thread: str) -> Matrix:
-    """Columns in the thread page's order; rows are every proponent holding a position there, by name."""
+    """Columns in the thread page's order; rows are every proponent holding a position there, by name.
+
+    Built from the thread's own positions, so each thread costs its size, not the whole site's.
+    """
     columns = links.thread_controversies[thread]
-    rows = []
-    for slug, proponent in site.proponents.items():
-        held = {h.controversy.slug: [] for h in links.holdings[slug]}
-        for h in links.holdings[slug]:
-            held[h.controversy.slug].append(h.position)
-        cells = tuple(tuple(sorted(held.get(c.slug, ()), key=lambda p: p.id)) for c in columns)
-        if any(cells):
-            rows.append(Row(slug, proponent, cells))
+    held: dict[str, dict[str, list[Position]]] = defaultdict(lambda: defaultdict(list))
+    for c in columns:
+        for p in c.positions:
+            for slug in dict.fromkeys(p.proponents):
+                held[slug][c.slug].append(p)
+    rows = [
+        Row(
+            slug,
+            site.proponents[slug],
+            tuple(tuple(sorted(cells.get(c.slug, ()), key=lambda p: p.id)) for c in columns),
+        )
+        for slug, cells in held.items()
+    ]
     rows.sort(key=lambda r: (r.proponent.name.casefold(), r.slug))
     return Matrix(columns, tuple(rows))

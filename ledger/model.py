@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 MONTHS = (
     "January",
@@ -88,9 +87,10 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A parsed Markdown body: its tokens are rendered later, once citations are numbered."""
+    """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's."""
 
-    tokens: tuple[Any, ...]
+    html: str
+    """The body as HTML (trusted: raw HTML escaped, links checked)."""
     citations: tuple[Citation, ...]
     text: str = ""
     """The Markdown as written (for the data export)."""

@@ -1,6 +1,8 @@
 """The whole build: load → validate → link → render → write, with timings.
 
 Commands (build, check, serve) and tests call these functions; none of them prints or exits.
+With a cache folder, a build keeps what the next one can reuse (``cache.py``, ``incremental.py``):
+parsed files, and a snapshot of what it published, so a rebuild renders only what changed.
 """
 
 from __future__ import annotations
@@ -10,17 +12,19 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from .cache import Cache, digest
 from .errors import ContentError, ContentErrors
-from .link import Links, link
-from .lint import lint
-from .load import load
-from .model import Site
-from .render import Output, render_site
-from .revisions import revisions
-from .search import SearchIndex, index_site
-from .validate import validate
-from .write import publish
+from .parallel import cpu_count
+from .revisions import Revision, revisions
+
+if TYPE_CHECKING:  # stages are imported where they run: `check` never loads the renderer, a no-change build no parser
+    from .incremental import Snapshot
+    from .load import RawContent
+    from .model import Site
+    from .render import Job, Output
+    from .search import SearchIndex
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout holding ``templates/`` and ``static/`` (the defaults for every build)."""
@@ -42,27 +46,43 @@ class Options:
     """The date warnings about stale pages are judged against (default: the clock's); never affects output."""
     search: bool = True
     """Build the Pagefind search index into the site (skipped, with a message, if Pagefind is missing)."""
+    cache: Path | None = None
+    """Folder for what builds keep between runs (``.ledger-cache``); ``None``: every build starts from scratch."""
+    jobs: int = 0
+    """Worker processes for parsing and rendering; 0: one per core."""
+    memory: bool = False
+    """Keep parsed files in memory for the next build in this process (``serve``)."""
 
 
 @dataclass
 class BuildReport:
-    """What a build did: the files it wrote, warnings, and seconds spent per stage."""
+    """What a build did: the files it published, warnings, and seconds spent per stage."""
 
-    site: Site
-    files: Output
+    files: list[str]
+    """Every file published, static assets and search index excepted."""
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     search: SearchIndex | None = None
     """The search index step's outcome; ``None`` when not asked for (``Options.search``)."""
+    rendered: int = 0
+    """Files this build made; the others were reused from the previous build (0: nothing had changed)."""
 
 
 class OutputRefused(Exception):
     """``--out`` names a folder that must not be replaced (the project, content, or unrelated files)."""
 
 
-def check(options: Options) -> tuple[Site, list[ContentError]]:
+class TemplateError(Exception):
+    """A template that cannot be compiled: ``path:line: template error: message``."""
+
+
+def check(options: Options, raw: RawContent | None = None) -> tuple[Site, list[ContentError]]:
     """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
-    site, warnings = validate(load(options.content))
+    from .lint import lint
+    from .load import load
+    from .validate import validate
+
+    site, warnings = validate(raw or load(options.content))
     warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
     if options.strict and warnings:
         raise ContentErrors(warnings)
@@ -71,22 +91,47 @@ def check(options: Options) -> tuple[Site, list[ContentError]]:
     return site, warnings
 
 
-def render(options: Options) -> BuildReport:
-    """Every output file, in memory: the whole build except writing."""
-    timings: dict[str, float] = {}
+@dataclass
+class Plan:
+    """Everything read and resolved, and the job making each output file (nothing rendered yet)."""
+
+    versions: dict[str, str]
+    """A digest per record (``incremental.versions``): the parsed files themselves are not kept."""
+    site: Site
+    warnings: list[ContentError]
+    jobs: dict[str, Job]
+    revisions: dict[str, Revision]
+
+
+def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: dict[str, float]) -> Plan:
+    """Load (from the cache where it can), validate, link, and list the jobs."""
+    from .load import load
+
     start = time.perf_counter()
-    site, warnings = check(options)
+    raw = load(options.content, cache, options.jobs or cpu_count())
+    site, warnings = check(options, raw)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    links: Links = link(site)
+    from jinja2 import TemplateSyntaxError
+
+    from .link import link
+    from .render import jobs
+
+    try:
+        bytecode = options.cache / "jinja" if options.cache is not None else None
+        planned = jobs(site, link(site), options.templates, revised, bytecode)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
-    start = time.perf_counter()
-    revised = revisions(options.content)
-    timings["git"] = time.perf_counter() - start
-    start = time.perf_counter()
-    files = render_site(site, links, options.templates, revised)
-    timings["render"] = time.perf_counter() - start
-    return BuildReport(site, files, warnings, timings)
+    from .incremental import versions
+
+    return Plan(versions(raw, site, revised), site, warnings, planned, revised)
+
+
+def render(options: Options) -> Output:
+    """Every output file, in memory, made in this process: the whole build except writing."""
+    made = plan(options, revisions(options.content), Cache(None), {})
+    return {file: job.make() for file, job in made.jobs.items()}
 
 
 def guard_output(options: Options) -> None:
@@ -107,18 +152,61 @@ def guard_output(options: Options) -> None:
 
 
 def build(options: Options) -> BuildReport:
-    """Build the site into ``options.out``, replacing it only if everything succeeded."""
+    """Build the site into ``options.out``, replacing it only if everything succeeded.
+
+    With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
+    once when no input changed at all (the site on disk is already the one it would make).
+    """
+    from . import incremental
+    from .emit import emit
+    from .search import index_site
+    from .write import publish
+
     guard_output(options)
-    report = render(options)
+    timings: dict[str, float] = {}
     start = time.perf_counter()
+    cache = Cache(options.cache, memory=options.memory)
+    out = options.out.absolute()
+    snapshot_key = digest("snapshot", str(out))
+    previous: Snapshot | None = cache.get("snapshot", snapshot_key) if options.cache else None
+    revised = revisions(options.content)
+    inputs = ""
+    if options.cache is not None:
+        settings = repr((str(options.content), options.base_url, options.search))
+        inputs = incremental.inputs_digest(options.content, options.templates, options.static, settings, revised)
+    day = incremental.today(options.today)
+    if previous and (previous.inputs, previous.day) == (inputs, day) and incremental.listing(out) == previous.listing:
+        if options.strict and previous.warnings:
+            raise ContentErrors(previous.warnings)
+        timings["unchanged"] = time.perf_counter() - start
+        return BuildReport(previous.files, previous.warnings, timings, previous.search)
+    timings["git"] = time.perf_counter() - start
+    made = plan(options, revised, cache, timings)
+    key = incremental.render_key(options.templates, made.site)
+    versions = made.versions
+    report = BuildReport(sorted(made.jobs), made.warnings, timings)
+    start = time.perf_counter()
+
+    def fill(staging: Path) -> None:
+        reuse = incremental.reusable(made.jobs, previous, key, versions, out)
+        workers = options.jobs or cpu_count()
+        report.rendered = emit(staging, made.jobs, options.static, workers, out, reuse)
+        timings["render+write"] = time.perf_counter() - start
 
     def index_search(staging: Path) -> None:
         search_start = time.perf_counter()
         report.search = index_site(staging)
-        report.timings["search"] = time.perf_counter() - search_start
+        timings["search"] = time.perf_counter() - search_start
 
-    publish(options.out, report.files, options.static, after_write=index_search if options.search else None)
-    report.timings["write"] = time.perf_counter() - start - report.timings.get("search", 0.0)
+    publish(out, {}, None, after_write=index_search if options.search else None, fill=fill)
+    timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
+    if options.cache is not None:
+        deps = {file: job.deps for file, job in made.jobs.items()}
+        published = incremental.listing(out)
+        snapshot = incremental.Snapshot(inputs, day, key, versions, deps, published, made.warnings, report.search)
+        snapshot.files = report.files
+        cache.put("snapshot", snapshot_key, snapshot)
+        cache.prune()
     return report
 
 

@@ -1,4 +1,4 @@
-"""Stage 4: turn the linked site into output files, as ``{path: text}``; pure, no I/O.
+"""Stage 4: turn the linked site into output files: ``{path: Job}``, each job making one file; pure, no I/O.
 
 Links inside pages are relative (``../../threads/x/``) so the site works at any base path and
 from any static server; only canonical URLs, feeds and the sitemap use the absolute ``base_url``.
@@ -8,17 +8,27 @@ The 404 page is the exception: it is served at arbitrary paths, so its links are
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.runtime import Context
 
 from . import csp, export, feeds, github, history, timeline
+from .cache import tree_fingerprint
 from .charts import step_chart
-from .link import Links
+from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
 from .model import Controversy, Event, PartialDate, Site
@@ -42,12 +52,15 @@ class Page:
         return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
 
 
+def _up(page_path: str) -> str:
+    """``../`` once per folder the page at ``page_path`` is in."""
+    base = page_path if page_path.endswith("/") or not page_path else posixpath.dirname(page_path) + "/"
+    return "../" * base.count("/")
+
+
 def relative_url(target: str, page_path: str) -> str:
     """URL of site path ``target`` as seen from the page at ``page_path``."""
-    base = page_path if page_path.endswith("/") or not page_path else posixpath.dirname(page_path) + "/"
-    depth = base.count("/")
-    url = "../" * depth + target
-    return url or "./"
+    return _up(page_path) + target or "./"
 
 
 @pass_context
@@ -56,6 +69,18 @@ def _url(context: Context, target: str) -> str:
     if context.get("absolute_urls"):
         return context["site"].config.base_url.rstrip("/") + "/" + target
     return relative_url(target, page.path)
+
+
+def url_for(page: Page, base_url: str | None = None) -> Callable[[str], str]:
+    """``url()`` as seen from ``page`` (absolute from ``base_url`` if given), without a context lookup per link.
+
+    Pages get it in their context, where it stands for the global ``url`` (thousands of calls a page).
+    """
+    if base_url is not None:
+        prefix = base_url.rstrip("/") + "/"
+        return lambda target: prefix + target
+    up = _up(page.path)
+    return lambda target: up + target or "./"
 
 
 def _with_article(word: str) -> str:
@@ -68,10 +93,16 @@ def _in_thread(title: str) -> str:
     return "" if title.lower().startswith("the ") else "the "
 
 
-def environment(templates: Path) -> Environment:
-    """The Jinja environment: autoescaping everything, failing on undefined names."""
+def environment(templates: Path, bytecode: Path | None = None) -> Environment:
+    """The Jinja environment: autoescaping everything, failing on undefined names.
+
+    ``bytecode``: a folder where compiled templates are kept for the next process.
+    """
+    if bytecode is not None:
+        bytecode.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(str(templates)),
+        bytecode_cache=FileSystemBytecodeCache(str(bytecode)) if bytecode is not None else None,
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -93,6 +124,19 @@ def environment(templates: Path) -> Environment:
     return env
 
 
+@lru_cache(maxsize=4)
+def compiled(templates: Path, fingerprint: str, bytecode: Path | None = None) -> Environment:
+    """An environment with every template compiled, reused by the builds of one process (``serve``).
+
+    Keyed by the templates' ``fingerprint``, so an edited template gets a new environment.
+    """
+    env = environment(templates, bytecode)
+    env.auto_reload = False  # the fingerprint already tells an edited template
+    for name in env.list_templates():
+        env.get_template(name)  # compiled once, here: forked workers inherit them
+    return env
+
+
 def _description(c: Controversy) -> str:
     return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
 
@@ -107,79 +151,171 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
     return {sid: tuple(events) for sid, events in citing.items()}
 
 
-def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
-    """Every output file of the site, keyed by its path under the output folder.
+@dataclass(frozen=True)
+class Job:
+    """One output file: how to make it, and what it shows (for rebuilding only what an edit touched).
+
+    ``deps`` names the records the file shows: ``c:<slug>``, ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
+    ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number).
+    The site's configuration, templates and engine are everyone's dependency and are not listed.
+    """
+
+    file: str
+    make: Callable[[], str | bytes]
+    deps: frozenset[str]
+
+
+def _deps(keys: Iterable[str]) -> frozenset[str]:
+    """A job's dependencies, each key stored once however many jobs name it (a large site has millions)."""
+    return frozenset(map(sys.intern, keys))
+
+
+def jobs(
+    site: Site,
+    links: Links,
+    templates: Path,
+    revisions: Mapping[str, Revision] | None = None,
+    bytecode: Path | None = None,
+) -> dict[str, Job]:
+    """Every output file of the site, keyed by its path under the output folder, not yet made.
 
     ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
+    ``bytecode``: where compiled templates are kept between processes.
     """
-    env = environment(templates)
+    env = compiled(templates, tree_fingerprint(templates), bytecode)
     config = site.config
-    out: Output = {}
+    out: dict[str, Job] = {}
     revisions = revisions or {}
     events_of = timeline.by_controversy(site)
 
-    def page(template: str, page: Page, **context: Any) -> None:
-        html = env.get_template(template).render(site=site, links=links, page=page, **context)
-        out[page.file] = html
+    def page(
+        template: str,
+        page: Page,
+        deps: set[str] | frozenset[str],
+        lazy: Mapping[str, Callable[[], Any]] | None = None,
+        **context: Any,
+    ) -> None:
+        """A page's job; ``lazy`` context is computed only if the page is rendered."""
 
-    page("index.html", Page("", config.title, config.description or config.tagline))
+        def make() -> str:
+            url = url_for(page, config.base_url if context.get("absolute_urls") else None)
+            computed = {name: compute() for name, compute in (lazy or {}).items()}
+            return env.get_template(template).render(site=site, links=links, page=page, url=url, **context, **computed)
+
+        out[page.file] = Job(page.file, make, _deps(deps))
+
+    def sources_of(refs: PageRefs) -> set[str]:
+        return {f"s:{r.source.id}" for r in refs.references}
+
+    every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
+    page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "c:*"})
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
+        controversies = links.thread_controversies[slug]
+        events = timeline.of_thread(site, slug)
         page(
             "thread.html",
             Page(f"threads/{slug}/", thread.title, thread.summary),
+            {f"t:{slug}", f"rev:threads/{slug}.md", *sources_of(refs), *(f"c:{c.slug}" for c in controversies)}
+            # the who-holds-what matrix: a row per proponent of a position here
+            | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents}
+            | {f"e:{e.id}" for e in events},
             thread=thread,
-            body=render_body(thread.body, refs.body),
+            lazy={"matrix": partial(thread_matrix, site, links, slug), "body": partial(render_body, thread.body)},
             refs=refs,
-            controversies=links.thread_controversies[slug],
-            matrix=thread_matrix(site, links, slug),
-            events=timeline.of_thread(site, slug),
+            controversies=controversies,
+            events=events,
             revision=revisions.get(f"threads/{slug}.md"),
+        )
+        history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
+        out[f"threads/{slug}/feed.xml"] = Job(
+            f"threads/{slug}/feed.xml",
+            partial(feeds.thread_feed, site, links, slug),
+            _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
         )
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
+        see_also = links.see_also[slug]
+        neighbours = {f"c:{other.slug}" for other in see_also}
+        proponents = {f"p:{s}" for p in c.positions for s in p.proponents}
+        events = {f"e:{e.id}" for e in events_of[slug]}
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),
+            {f"c:{slug}", f"t:{c.thread}", f"rev:controversies/{slug}.md", *sources_of(refs), *neighbours}
+            | proponents
+            | events,
             controversy=c,
             thread=site.threads[c.thread],
-            body=render_body(c.body, refs.body),
+            lazy={"body": partial(render_body, c.body)},
             refs=refs,
-            see_also=links.see_also[slug],
+            see_also=see_also,
             events=events_of[slug],
             revision=revisions.get(f"controversies/{slug}.md"),
         )
-    page("proponents.html", Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."))
+        event_sources = {f"s:{s}" for e in events_of[slug] for s in e.sources}
+        out[f"data/controversies/{slug}.json"] = Job(
+            f"data/controversies/{slug}.json",
+            partial(export.controversy_file, site, links, c, events_of[slug]),
+            _deps({f"c:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
+        )
+    page(
+        "proponents.html",
+        Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
+        {"p:*", "c:*"},
+    )
     for slug, proponent in site.proponents.items():
         description = proponent.description or f"Positions held by {proponent.name}."
+        holdings = links.holdings[slug]
         page(
             "proponent.html",
             Page(f"proponents/{slug}/", proponent.name, description),
+            {f"p:{slug}"}
+            | {f"c:{h.controversy.slug}" for h in holdings}
+            # the position's sources are shown by title
+            | {f"s:{s}" for h in holdings for s in h.position.sources},
             proponent=proponent,
-            holdings=links.holdings[slug],
+            holdings=holdings,
         )
     page(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
+        {"s:*", "c:*", "e:*"},
         events_citing=_events_citing(site),
     )
+    on_timeline = {"e:*", "t:*"} | {f"s:{s}" for e in site.events for s in e.sources}
+    on_timeline |= {f"c:{slug}" for e in site.events for slug in e.controversies}
     for path, title, description, context in timeline.pages(site):
-        page("timeline.html", Page(path, title, description), **context)
+        page("timeline.html", Page(path, title, description), on_timeline, **context)
     page(
         "updates.html",
         Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
+        {"c:*"},
         updates=history.updates(site.controversies.values()),
     )
-    page("search.html", Page("search/", "Search", f"Search {config.title}."))
-    page("404.html", Page("404.html", "Page not found", "This page does not exist."), absolute_urls=True)
+    page("search.html", Page("search/", "Search", f"Search {config.title}."), set())
+    page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
 
-    out.update(feeds.render_feeds(site, links))
-    out.update(export.data_files(site, links))
+    for kind, file in feeds.FEED_FILES.items():
+        out[file] = Job(file, partial(feeds.site_feed, site, kind), frozenset({"c:*", "t:*", "s:*"}))
+    out["data/ledger.json"] = Job(
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of), frozenset(every)
+    )
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
     unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)
     pages = sorted(
         path.removesuffix("index.html") for path in out if path.endswith("index.html") and path not in unlisted
     )
-    out["sitemap.xml"] = env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
-    out["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
+
+    def sitemap() -> str:
+        return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
+
+    out["sitemap.xml"] = Job("sitemap.xml", sitemap, frozenset(every))
+    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
+    out["robots.txt"] = Job("robots.txt", lambda: robots, frozenset())
     return out
+
+
+def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
+    """Every output file of the site, made here and now (see ``jobs``)."""
+    return {file: job.make() for file, job in jobs(site, links, templates, revisions).items()}

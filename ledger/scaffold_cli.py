@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .scaffold import NEXT_STEPS, ScaffoldError, new_controversy, new_position, new_proponent, new_source
 from .schema import PROPONENT_KINDS, SOURCE_KINDS
 
 
@@ -59,6 +58,8 @@ def _date_value(text: str | None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``new`` command: print where the entry was written and what to do next; 1 when refused."""
+    from .scaffold import NEXT_STEPS, ScaffoldError, new_controversy, new_position, new_proponent, new_source
+
     try:
         if args.what == "controversy":
             added = new_controversy(args.content, args.thread, args.title, args.slug, args.today or dt.date.today())

@@ -1,6 +1,7 @@
 """``build.py serve``: build, serve on 127.0.0.1 with livereload, rebuild on every change.
 
-The server never shows a half-built site: each rebuild goes through the normal atomic build.
+The server never shows a half-built site: each rebuild goes through the normal atomic build, which
+re-renders only the pages an edit touched (``incremental.py``) and keeps parses in memory.
 When the content is broken the problems are printed and every page request gets an error page
 listing them (livereload's script is injected, so the page reloads itself once the file is
 fixed); the last good site stays on disk untouched.
@@ -24,7 +25,7 @@ from markupsafe import escape
 
 from . import csp
 from .errors import ContentErrors
-from .pipeline import Options, OutputRefused, build
+from .pipeline import Options, OutputRefused, TemplateError, build
 
 
 class DevState:
@@ -40,7 +41,7 @@ class DevState:
             report = build(options)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
-        except OutputRefused as exc:
+        except (OutputRefused, TemplateError) as exc:
             problems = [f"error: {exc}"]
         except jinja2.TemplateError as exc:  # a template being edited: shown like content problems
             where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
@@ -51,7 +52,8 @@ class DevState:
             problems = []
             for warning in report.warnings:
                 print(warning, file=sys.stderr)
-            print(f"Rebuilt {len(report.files)} files in {sum(report.timings.values()):.2f}s", file=sys.stderr)
+            seconds = sum(report.timings.values())
+            print(f"Rebuilt {len(report.files)} files ({report.rendered} rendered) in {seconds:.2f}s", file=sys.stderr)
             if report.search is not None and not report.search.built:
                 print(report.search.message, file=sys.stderr)
         for problem in problems:
@@ -116,7 +118,7 @@ def handler_for(state: DevState) -> type[StaticFileHandler]:
 
 def serve(options: Options, port: int = 8000, host: str = "127.0.0.1") -> int:
     """Serve until interrupted; always exits 0 (content errors are shown, not fatal)."""
-    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/")
+    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/", memory=True)
     state = DevState()
     state.rebuild(options)
     Path(options.out).mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,26 @@ def _registry(
     return entries
 
 
+_registries: dict[str, tuple[dict[str, Any], list[ContentError]]] = {}
+"""``_registry`` results by file digest, as ``_checked`` for documents."""
+
+
+def _checked_registry(
+    raw: RawContent, name: str, value: Map | None, record: Record, make: Callable[..., T], errors: list[ContentError]
+) -> dict[str, T]:
+    key = raw.digests.get(name, "")
+    if key not in _registries:
+        found: list[ContentError] = []
+        entries = _registry(value, record, display_path(raw.root, name), make, found)
+        if not key:
+            errors.extend(found)
+            return entries
+        _registries[key] = (entries, found)
+    entries, found = _registries[key]
+    errors.extend(found)
+    return entries
+
+
 def _document_fields(doc: Document, record: Record, errors: list[ContentError]) -> dict[str, Any] | None:
     if not is_slug(doc.slug):
         errors.append(
@@ -98,6 +118,26 @@ def _positions(doc: Document, raw_positions: list[dict[str, Any]], errors: list[
             )
         seen.setdefault(fields["id"], fields["line"])
     return tuple(Position(**fields) for fields in raw_positions)
+
+
+_checked: dict[str, tuple[Controversy | None, list[ContentError]]] = {}
+"""``_controversy`` results by document digest: a rebuild in the same process (``serve``) checks only edited files."""
+
+
+def _controversy(doc: Document) -> tuple[Controversy | None, list[ContentError]]:
+    """The controversy of one document and its own problems (references to other records are checked later)."""
+    if doc.digest and doc.digest in _checked:
+        return _checked[doc.digest]
+    errors: list[ContentError] = []
+    controversy = None
+    if (fields := _document_fields(doc, CONTROVERSY, errors)) is not None:
+        fields["positions"] = _positions(doc, fields["positions"], errors)
+        fields["history"] = history.entries(fields.get("history", ()))
+        controversy = Controversy(slug=doc.slug, path=doc.path, body=doc.body, lines=field_lines(doc.meta), **fields)
+        errors.extend(history.problems(controversy))
+    if doc.digest:
+        _checked[doc.digest] = (controversy, errors)
+    return controversy, errors
 
 
 def _unknown(
@@ -205,11 +245,9 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
         if not site_errors:
             clean.pop("line")
             config = SiteConfig(**clean)
-    sources = _registry(
-        raw.sources, SOURCE, display_path(root, "sources.yaml"), lambda k, **f: Source(id=k, **f), errors
-    )
-    proponents = _registry(
-        raw.proponents, PROPONENT, display_path(root, "proponents.yaml"), lambda k, **f: Proponent(slug=k, **f), errors
+    sources = _checked_registry(raw, "sources.yaml", raw.sources, SOURCE, lambda k, **f: Source(id=k, **f), errors)
+    proponents = _checked_registry(
+        raw, "proponents.yaml", raw.proponents, PROPONENT, lambda k, **f: Proponent(slug=k, **f), errors
     )
 
     threads: dict[str, Thread] = {}
@@ -220,15 +258,12 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
     controversies: dict[str, Controversy] = {}
     invalid: list[Document] = []
     for doc in raw.controversies:
-        if (fields := _document_fields(doc, CONTROVERSY, errors)) is None:
+        controversy, doc_errors = _controversy(doc)
+        errors.extend(doc_errors)
+        if controversy is None:
             invalid.append(doc)
-            continue
-        fields["positions"] = _positions(doc, fields["positions"], errors)
-        fields["history"] = history.entries(fields.get("history", ()))
-        controversies[doc.slug] = Controversy(
-            slug=doc.slug, path=doc.path, body=doc.body, lines=field_lines(doc.meta), **fields
-        )
-        errors.extend(history.problems(controversies[doc.slug]))
+        else:
+            controversies[doc.slug] = controversy
 
     if config is None:
         raise ContentErrors(

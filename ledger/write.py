@@ -31,6 +31,10 @@ def _target(root: Path, relative: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
+target = _target
+"""Where a site-relative path lands under ``root``; raises ``UnsafePath`` for one that escapes it."""
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
     """Write ``files`` (and a copy of ``static`` as ``static/``) under the empty folder ``root``."""
     if static is not None and static.is_dir():
@@ -84,11 +88,14 @@ def publish(
     files: Mapping[str, str | bytes],
     static: Path | None,
     after_write: Callable[[Path], None] | None = None,
+    fill: Callable[[Path], None] | None = None,
 ) -> None:
     """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step.
 
-    ``after_write(staging)`` runs once everything is written and before the swap, for build steps
-    that read the written pages (the search index); what it adds is published with them.
+    ``fill(staging)``, when given, writes the files instead (``emit.emit``: in parallel, reusing
+    unchanged files of the current ``out``). ``after_write(staging)`` runs once everything is
+    written and before the swap, for build steps that read the written pages (the search index);
+    what it adds is published with them.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -96,7 +103,10 @@ def publish(
         _remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:
-            write_tree(staging, files, static)
+            if fill is not None:
+                fill(staging)
+            else:
+                write_tree(staging, files, static)
             if after_write is not None:
                 after_write(staging)
                 _fix_times(staging)

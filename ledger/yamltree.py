@@ -19,7 +19,10 @@ from .limits import FORBIDDEN_CHARS, forbidden_char_message
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_NODES = 200_000
-"""More values than any real content file has; past this the file is refused, not expanded."""
+"""More values than any real content file has; past this the file is refused, not expanded.
+
+A file longer than this many characters may hold one value per character: only aliases expanding
+beyond the text itself are refused (a registry of 20,000 sources has about 300,000 values)."""
 MAX_DEPTH = 64
 """Content nests three levels deep; deeper is a mistake or an attack."""
 
@@ -85,7 +88,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise YamlError(ContentError(path, first_line, f"YAML error: {exc}")) from None
     if node is None:
         return None
-    return _Builder(path, first_line).build(node, 0)
+    return _Builder(path, first_line, max(MAX_NODES, len(text))).build(node, 0)
 
 
 def _check_depth(text: str, path: str, first_line: int) -> None:
@@ -104,10 +107,10 @@ def _check_depth(text: str, path: str, first_line: int) -> None:
 class _Builder:
     """Turns a composed node graph into values, counting nodes to stop alias bombs."""
 
-    def __init__(self, path: str, first_line: int) -> None:
+    def __init__(self, path: str, first_line: int, budget: int = MAX_NODES) -> None:
         self.path = path
         self.first_line = first_line
-        self.budget = MAX_NODES
+        self.budget = budget
         self.constructor = yaml.SafeLoader("")
 
     def line(self, node: yaml.Node) -> int:
@@ -119,7 +122,7 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise self.fail(node, f"too many YAML values (more than {MAX_NODES}); is an alias expanding endlessly?")
+            raise self.fail(node, "too many YAML values for the file's length; is an alias expanding endlessly?")
         if depth > MAX_DEPTH:
             raise self.fail(node, f"YAML nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode):

@@ -129,3 +129,28 @@ def test_every_field_of_the_export_is_documented(recorded: Path) -> None:
     undocumented = ((keys_of(ledger) - ids) | (keys_of(one) - one_ids)) - documented
     assert undocumented == set()
     assert f"schema_version`: {SCHEMA_VERSION}" in doc or f'"schema_version": {SCHEMA_VERSION}' in doc
+
+
+def test_data_files_are_indented_json_as_the_standard_library_writes_it(shipped_site: Path) -> None:
+    """The exporter uses orjson for speed; its bytes must stay those of ``json.dumps(indent=2)``."""
+    files = sorted((shipped_site / "data").rglob("*.json"))
+    assert len(files) > 1
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n", file
+
+
+def test_ledger_json_is_standard_json_whatever_the_text_says(tmp_path: Path) -> None:
+    """``ledger.json`` is assembled record by record; text that looks like the seam must not move it."""
+    content = make_content(tmp_path / "content")
+    thread = next((content / "threads").glob("*.md"))
+    text = thread.read_text(encoding="utf-8")
+    start = text.index("summary:")
+    end = text.index("\n", start)
+    thread.write_text(text[:start] + 'summary: "(the controversies)"' + text[end:], encoding="utf-8")
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    raw = (tmp_path / "site" / "data" / "ledger.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    assert raw == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert data["threads"][0]["summary"] == "(the controversies)"
+    assert [c["slug"] for c in data["controversies"]] == ["first", "second"]

@@ -17,7 +17,7 @@ def test_citations_in_reading_order_with_lines_and_sections() -> None:
 
 def test_render_numbers_citations_and_anchors_headings() -> None:
     body, _ = parse_body("## Key Tensions\n\nSee [@a] and [@a].\n", "x.md", 1)
-    html = render_body(body, [(1, "cite-1-1"), (1, "cite-1-2")])
+    html = render_body(body)
     assert '<h2 id="key-tensions">Key Tensions</h2>' in html
     assert '<sup class="cite"><a href="#ref-1" id="cite-1-1">[1]</a></sup>' in html
     assert 'id="cite-1-2"' in html
@@ -31,14 +31,14 @@ def test_unsafe_links_are_errors_and_never_rendered() -> None:
         "x.md:2: link to 'javascript:alert(1)' is not allowed: use an http(s) URL or a relative link",
         "x.md:2: link to 'data:image/png;base64,xx' is not allowed: use an http(s) URL or a relative link",
     ]
-    html = render_body(body, [])
+    html = render_body(body)
     assert "javascript:" not in html and "data:" not in html
     assert 'href="https://x.org"' in html
 
 
 def test_raw_html_is_text() -> None:
     body, _ = parse_body('<script>alert(1)</script>\n\n<a href="javascript:x">y</a>\n', "x.md", 1)
-    html = render_body(body, [])
+    html = render_body(body)
     assert "<script>" not in html and "<a " not in html
     assert "&lt;script&gt;" in html
 

@@ -75,13 +75,13 @@ def test_build_refuses_to_replace_an_unrelated_folder(tmp_path: Path) -> None:
 
 KILLED_MID_WRITE = """
 import pathlib, sys, time
-from ledger import write
-real_write_tree = write.write_tree
-def stalled(root, files, static):
-    real_write_tree(root, dict(sorted(files.items())[:3]), static)  # a few files written, most not
+from ledger import emit
+real_emit = emit.emit
+def stalled(root, jobs, static, *args, **kwargs):
+    real_emit(root, dict(sorted(jobs.items())[:3]), static)  # a few files written, most not
     pathlib.Path(sys.argv[3]).write_text("stalled")
     time.sleep(120)
-write.write_tree = stalled
+emit.emit = stalled
 from ledger.cli import main
 main(["build", "--content", sys.argv[1], "--out", sys.argv[2]])
 """

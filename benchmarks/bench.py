@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Time The Ledger's builds on synthetic corpora, and Hugo's on the same texts when ``hugo`` is installed.
+
+    python benchmarks/bench.py --n 1000 10000 --runs 3 [--work /tmp/ledger-bench]
+
+For each N: a cold build (empty output, empty cache), a no-change rebuild (warm cache), an
+incremental rebuild after editing one controversy (a new process, warm cache), and the same edit
+rebuilt in-process as ``serve`` does; cold and incremental builds are timed with and without the
+Pagefind search index. Each figure is the median of ``--runs`` runs of ``build.py`` in a fresh
+process: wall time, files per second and peak RSS (the largest of the build's processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from make_corpus import write_corpus  # noqa: E402
+
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+report = {"wall": wall, "cpu": cpu, "rss_kb": usage.ru_maxrss, "code": result.returncode}
+print(json.dumps(report | {"err": result.stderr[-2000:]}))
+"""
+"""Runs one command in a fresh process, so RUSAGE_CHILDREN holds that build's processes only."""
+
+
+def measure(command: list[str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    if result["code"] != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result['err']}")
+    return result
+
+
+def build_command(content: Path, out: Path, cache: Path, search: bool) -> list[str]:
+    command = [sys.executable, str(PROJECT / "build.py"), "build", "--content", str(content), "--out", str(out)]
+    return command + ["--cache", str(cache)] + ([] if search else ["--no-search"])
+
+
+def edit(content: Path, run: int) -> None:
+    """Append a sentence to one controversy's body: a different one each run, so every run has work."""
+    page = content / "controversies" / "controversy-00001.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\nEdited for benchmark run {run}.\n", encoding="utf-8")
+
+
+SERVE_EDIT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from ledger.pipeline import Options, build
+options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]), cache=Path(sys.argv[3]), search=False, memory=True)
+build(options)
+page = options.content / "controversies" / "controversy-00001.md"
+times = []
+for run in range(int(sys.argv[5])):
+    page.write_text(page.read_text() + f"\\nEdited in serve, run {run}.\\n")
+    start = time.perf_counter()
+    report = build(options)
+    times.append(time.perf_counter() - start)
+print(sorted(times)[len(times) // 2], report.rendered)
+"""
+"""The rebuild ``serve`` does after a save: in a process that already built once (imports warm)."""
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
+    content, hugo, out, cache = work / f"content-{n}", work / f"hugo-{n}", work / f"site-{n}", work / f"cache-{n}"
+    write_corpus(n, content, hugo)
+    result: dict[str, object] = {"n": n}
+
+    def cold(with_search: bool) -> list[dict[str, float]]:
+        measured = []
+        for _ in range(runs):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            measured.append(measure(build_command(content, out, cache, with_search)))
+        return measured
+
+    cold_runs = cold(False)
+    files = sum(1 for p in out.rglob("*") if p.is_file() and "static" not in p.parts)
+    result |= {
+        "files": files,
+        "cold": median(cold_runs, "wall"),
+        "cold_rss_mb": max(r["rss_kb"] for r in cold_runs) / 1024,
+        "cold_cpu": median(cold_runs, "cpu"),
+    }
+    unchanged = [measure(build_command(content, out, cache, False)) for _ in range(runs)]
+    result["no_change"] = median(unchanged, "wall")
+    incremental = []
+    for run in range(runs):
+        edit(content, run)
+        incremental.append(measure(build_command(content, out, cache, False)))
+    result["incremental"] = median(incremental, "wall")
+    serve = subprocess.run(
+        [sys.executable, "-c", SERVE_EDIT, str(content), str(out), str(cache), str(PROJECT), str(runs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    middle, rendered = serve.stdout.split()
+    result |= {"serve": float(middle), "serve_rendered": int(rendered)}
+    if search:
+        result["cold_search"] = median(cold(True), "wall")
+        edit(content, runs)
+        result["incremental_search"] = measure(build_command(content, out, cache, True))["wall"]
+    if shutil.which("hugo"):
+        hugo_runs = []
+        for _ in range(runs):
+            shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
+            hugo_runs.append(measure(["hugo", "--quiet", "-s", str(hugo), "-d", str(work / f"hugo-out-{n}")]))
+        result |= {"hugo": median(hugo_runs, "wall"), "hugo_cpu": median(hugo_runs, "cpu")}
+        result["hugo_rss_mb"] = max(r["rss_kb"] for r in hugo_runs) / 1024
+        result["ratio"] = result["cold"] / result["hugo"]  # type: ignore[operator]
+    return result
+
+
+def table(results: list[dict[str, object]]) -> str:
+    rows = [
+        "| N | files | cold (CPU) | files/s | peak RSS | no change | edit one (new process) | edit one (serve) "
+        "| cold + search | edit + search | Hugo (CPU) | ratio to Hugo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def s(value: object) -> str:
+        return f"{value:.2f} s" if isinstance(value, float) else "—"
+
+    for r in results:
+        rows.append(
+            f"| {r['n']:,} | {r['files']:,} | {s(r['cold'])} ({s(r['cold_cpu'])}) | "
+            f"{r['files'] / r['cold']:,.0f} | "  # type: ignore[operator]
+            f"{r['cold_rss_mb']:.0f} MB | {s(r['no_change'])} | {s(r['incremental'])} | "
+            f"{r['serve'] * 1000:.0f} ms ({r['serve_rendered']} files) | {s(r.get('cold_search'))} | "
+            f"{s(r.get('incremental_search'))} | {s(r.get('hugo'))} ({s(r.get('hugo_cpu'))}) | "
+            + (f"{r['ratio']:.2f}" if "ratio" in r else "no hugo")
+            + " |"
+        )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (default: 1000 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default: 3)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ledger-bench"), help="scratch folder")
+    parser.add_argument("--no-search", action="store_true", help="skip the timings with the search index")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.n:
+        print(f"N = {n:,} …", file=sys.stderr, flush=True)
+        results.append(bench(n, args.runs, args.work, not args.no_search))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; medians of {args.runs} runs.\n")
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

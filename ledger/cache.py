@@ -1,0 +1,134 @@
+"""An on-disk, content-addressed cache (``.ledger-cache/``) of work worth keeping between builds.
+
+Every key hashes the bytes of the inputs with the engine's fingerprint (its own source code, the
+versions of the libraries whose output it keeps, and Python's), so an edited file, a new version
+of the engine or of markdown-it simply misses: nothing is ever invalidated by hand, and a stale
+entry can only cost a miss. Entries are pickles written atomically; a damaged entry reads as a
+miss. Entries nobody has used for ``MAX_AGE`` are pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ENGINE = Path(__file__).resolve().parent
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "MarkupSafe", "feedgen", "python-frontmatter")
+"""Libraries whose behaviour shapes what is cached or published."""
+MAX_AGE = 30 * 24 * 3600
+"""Seconds an entry may go unused before ``prune`` removes it."""
+
+
+def digest(*parts: bytes | str) -> str:
+    """A hex digest of ``parts`` (length-prefixed, so ``("ab", "c")`` and ``("a", "bc")`` differ)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def engine_fingerprint() -> str:
+    """Changes whenever the engine's code or a library it relies on changes."""
+    from importlib import metadata  # slow to import, and only builds need it
+
+    parts: list[bytes | str] = [sys.version]
+    for name in LIBRARIES:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    for file in sorted(ENGINE.glob("*.py")):
+        parts += [file.name, file.read_bytes()]
+    return digest(*parts)
+
+
+def tree_fingerprint(root: Path) -> str:
+    """Names and bytes of every file under ``root`` (templates, static assets)."""
+    parts: list[bytes | str] = []
+    if root.is_dir():
+        for file in sorted(p for p in root.rglob("*") if p.is_file()):
+            parts += [file.relative_to(root).as_posix(), file.read_bytes()]
+    return digest(*parts)
+
+
+_memory: dict[tuple[str, str, str], Any] = {}
+"""Entries this process already read or wrote, by (root, kind, key): ``serve`` rebuilds skip the disk."""
+
+
+class Cache:
+    """Pickled values under ``root/<kind>/<key[:2]>/<key>``; a ``None`` root caches nothing.
+
+    Values are shared, not copied: callers treat them as read-only.
+    """
+
+    def __init__(self, root: Path | None, memory: bool = False) -> None:
+        self.root = root
+        self.memory = memory and root is not None
+        """Also keep entries in this process (``serve``): its next build reads no file."""
+
+    def key(self, *parts: bytes | str) -> str:
+        """The key of an entry made from ``parts`` by this engine ("" when caching nothing: no need to hash)."""
+        return digest(engine_fingerprint(), *parts) if self.root is not None else ""
+
+    def _file(self, kind: str, key: str) -> Path:
+        assert self.root is not None
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if self.root is None:
+            return None
+        if self.memory and (str(self.root), kind, key) in _memory:
+            return _memory[str(self.root), kind, key]
+        file = self._file(kind, key)
+        try:
+            value = pickle.loads(file.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(file)  # recently used: spared by prune
+        if self.memory:
+            _memory[str(self.root), kind, key] = value
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.root is None:
+            return
+        if self.memory:
+            _memory[str(self.root), kind, key] = value
+        file = self._file(kind, key)
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, file)
+        except OSError:
+            return  # a cache that cannot be written only costs time
+
+    def prune(self, max_age: float = MAX_AGE) -> None:
+        """Remove entries unused for ``max_age`` seconds (a build keeps touching the ones it reads); once a day."""
+        if self.root is None or not self.root.is_dir():
+            return
+        stamp = self.root / "pruned"
+        with contextlib.suppress(OSError):
+            if time.time() - stamp.stat().st_mtime < 24 * 3600:
+                return
+        stamp.touch()
+        cutoff = time.time() - max_age
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                file = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    if os.stat(file).st_mtime < cutoff:
+                        os.unlink(file)

@@ -1,0 +1,120 @@
+"""What a build leaves for the next one, so that it redoes only what an edit changed.
+
+A build records a ``Snapshot``: a version (digest) of every record it read, the records each
+output file shows (``render.Job.deps``) and the files as it published them. The next build
+compares versions: a file whose records did not change, made by the same engine, templates and
+configuration, and still as published, is hard-linked from the previous site instead of being
+rendered again. When nothing at all changed (same input bytes, same day for the warnings), there
+is nothing to do. Every shortcut falls back to rendering, so the result is the full build's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import digest, engine_fingerprint, tree_fingerprint
+from .errors import ContentError
+from .search import SearchIndex
+
+if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
+    from .load import RawContent
+    from .model import Site
+    from .render import Job
+    from .revisions import Revision
+
+Listing = dict[str, tuple[int, int, int]]
+"""Output file → (size, mtime in ns, inode), to tell a file that is still as published."""
+
+
+@dataclass
+class Snapshot:
+    """A published build, as the next build of the same output folder needs it."""
+
+    inputs: str
+    """Digest of every input byte: equal means nothing to do."""
+    day: str
+    """The day warnings were judged against (``lint`` depends on it)."""
+    key: str
+    """Engine, templates and configuration: a different key means every file is made again."""
+    versions: dict[str, str]
+    deps: dict[str, frozenset[str]]
+    listing: Listing
+    warnings: list[ContentError] = field(default_factory=list)
+    search: SearchIndex | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def inputs_digest(
+    content: Path, templates: Path, static: Path, settings: str, revisions: Mapping[str, Revision]
+) -> str:
+    """Digest of everything a build reads: content, templates and static files, settings and git dates."""
+    parts: list[bytes | str] = [engine_fingerprint(), settings, tree_fingerprint(templates), tree_fingerprint(static)]
+    parts += sorted(f"{path}={revision}" for path, revision in revisions.items())
+    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+        name = path.relative_to(content).as_posix()
+        if path.is_symlink():
+            parts += [name, "symlink", os.readlink(path)]
+        elif path.is_file():
+            parts += [name, path.read_bytes()]
+    return digest(*parts)
+
+
+def render_key(templates: Path, site: Site) -> str:
+    """What every page depends on: a change here re-renders everything."""
+    return digest(engine_fingerprint(), tree_fingerprint(templates), repr(site.config))
+
+
+def versions(raw: RawContent, site: Site, revisions: Mapping[str, Revision]) -> dict[str, str]:
+    """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value."""
+    found = {f"c:{doc.slug}": doc.digest for doc in raw.controversies if doc.slug in site.controversies}
+    found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
+    found |= {f"s:{sid}": digest(repr(source)) for sid, source in site.sources.items()}
+    found |= {f"p:{slug}": digest(repr(proponent)) for slug, proponent in site.proponents.items()}
+    found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
+    found |= {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
+    return found
+
+
+def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
+    """Records added, removed or edited, plus ``<kind>:*`` for each kind with any such record."""
+    keys = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    return keys | {k.split(":", 1)[0] + ":*" for k in keys}
+
+
+def listing(root: Path) -> Listing:
+    """(size, mtime, inode) of every file under ``root``."""
+    found: Listing = {}
+    skip = len(str(root)) + 1
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            found[path[skip:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return found
+
+
+def reusable(
+    jobs: Mapping[str, Job], previous: Snapshot | None, key: str, new_versions: dict[str, str], out: Path
+) -> set[str]:
+    """Files of the previous site that are exactly what ``jobs`` would make now."""
+    if previous is None or previous.key != key or not out.is_dir():
+        return set()
+    edited = changed(previous.versions, new_versions)
+    current = listing(out)
+    return {
+        file
+        for file, job in jobs.items()
+        if file in previous.deps
+        and not (job.deps | previous.deps[file]) & edited
+        and file in current
+        and current[file] == previous.listing.get(file)
+    }
+
+
+def today(day: dt.date | None) -> str:
+    return (day or dt.date.today()).isoformat()

@@ -1,0 +1,190 @@
+"""Cached, parallel and incremental builds publish exactly the bytes of a serial build from scratch."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ledger import emit, load
+from ledger.pipeline import Options, build
+from ledger.serve import DevState
+
+from .helpers import PROJECT, SHIPPED, tree_digest
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork workers even for a small site (the thresholds only save time)."""
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(emit, "PARALLEL_FROM", 1)
+
+
+def scratch_build(content: Path, out: Path, templates: Path = PROJECT / "templates") -> dict[str, str]:
+    """The reference: one process, no cache, an empty output folder."""
+    shutil.rmtree(out, ignore_errors=True)
+    build(Options(content=content, out=out, templates=templates, search=False, jobs=1))
+    return tree_digest(out)
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_title(content: Path, templates: Path) -> None:
+    page = next((content / "controversies").glob("*.md"))
+    replace(page, "title: ", "title: Retitled — ")
+
+
+def move_proponent(content: Path, templates: Path) -> None:
+    """A position changes hands: both proponents' pages, the thread matrix and the list change."""
+    page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+    text = page.read_text(encoding="utf-8")
+    start = text.index("proponents: [") + len("proponents: [")
+    first = text[start : text.index("]", start)].split(",")[0].strip()
+    replace(page, f"proponents: [{first}", "proponents: [epoch-ai")
+
+
+def add_controversy(content: Path, templates: Path) -> None:
+    source = content / "controversies" / "ai-infrastructure-spending-returns.md"
+    copy = content / "controversies" / "a-new-question.md"
+    copy.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: A copy of ", 1), encoding="utf-8")
+
+
+def delete_controversy(content: Path, templates: Path) -> None:
+    (content / "controversies" / "a-new-question.md").unlink()
+
+
+def edit_source(content: Path, templates: Path) -> None:
+    replace(content / "sources.yaml", "title: ", "title: Renamed ")
+
+
+def add_source_line(content: Path, templates: Path) -> None:
+    """A comment at the top moves every source's line: each 'defined in … line N' changes."""
+    path = content / "sources.yaml"
+    path.write_text("# sources\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def edit_event(content: Path, templates: Path) -> None:
+    replace(content / "events.yaml", "title: ", "title: Renamed event — ")
+
+
+def edit_thread(content: Path, templates: Path) -> None:
+    page = next((content / "threads").glob("*.md"))
+    replace(page, 'title: "The ', 'title: "The retitled ')
+
+
+def edit_template(content: Path, templates: Path) -> None:
+    replace(templates / "controversy.html", '<h2 id="see-also">See also</h2>', '<h2 id="see-also">Related</h2>')
+
+
+def edit_config(content: Path, templates: Path) -> None:
+    replace(content / "site.yaml", "tagline: ", "tagline: Now ")
+
+
+EDITS: list[Callable[[Path, Path], None]] = [
+    edit_title,
+    move_proponent,
+    add_controversy,
+    delete_controversy,
+    edit_source,
+    add_source_line,
+    edit_event,
+    edit_thread,
+    edit_template,
+    edit_config,
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> tuple[Path, Path]:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(SHIPPED, content)
+    shutil.copytree(PROJECT / "templates", templates)
+    return content, templates
+
+
+def test_cached_parallel_build_matches_a_serial_build_from_scratch(tmp_path: Path, workspace, parallel) -> None:
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    report = build(dataclasses.replace(options, jobs=2))
+    assert report.rendered == len(report.files)
+    expected = scratch_build(content, tmp_path / "expected", templates)
+    assert tree_digest(tmp_path / "site") == expected
+
+    again = build(options)  # nothing changed: nothing to do
+    assert again.rendered == 0 and "unchanged" in again.timings
+    assert tree_digest(tmp_path / "site") == expected
+
+    shutil.rmtree(tmp_path / "site")  # a warm parse cache, an empty output folder
+    build(dataclasses.replace(options, jobs=2))
+    assert tree_digest(tmp_path / "site") == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_full_build(tmp_path: Path, workspace, parallel, jobs) -> None:
+    content, templates = workspace
+    options = Options(
+        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", jobs=jobs
+    )
+    build(options)
+    for edit in EDITS:
+        edit(content, templates)
+        report = build(options)
+        assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates), edit
+        if edit not in (edit_template, edit_config, add_source_line):
+            assert 0 < report.rendered < len(report.files), f"{edit.__name__} re-rendered everything"
+
+
+def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    build(options)
+    page = tmp_path / "site" / "sources" / "index.html"
+    expected = page.read_bytes()
+    page.write_text("tampered")
+    assert build(options).rendered > 0
+    assert page.read_bytes() == expected
+    edit_title(content, templates)
+    build(options)
+    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
+
+
+def test_serve_rebuilds_only_what_an_edit_touched_and_matches_a_full_build(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    options = Options(
+        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", memory=True
+    )
+    state = DevState()
+    assert state.rebuild(options)
+    replace(content / "controversies" / "ai-infrastructure-spending-returns.md", "title: ", "title: Edited — ")
+    assert state.rebuild(options)
+    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
+    (content / "sources.yaml").write_text("broken: [", encoding="utf-8")
+    assert not state.rebuild(options)  # the error page is shown, the site stays
+    shutil.copy(SHIPPED / "sources.yaml", content / "sources.yaml")
+    assert state.rebuild(options)
+    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
+
+
+def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
+    """The benchmark keeps working (no time is asserted: figures come from real runs on a quiet machine)."""
+    result = subprocess.run(
+        [sys.executable, str(PROJECT / "benchmarks" / "bench.py"), "--n", "40", "--runs", "1", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    table = [line for line in result.stdout.splitlines() if line.startswith("| 40 |")]
+    assert table, result.stdout
+    cells = [cell.strip() for cell in table[0].strip("|").split("|")]
+    assert cells[1] == "106" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
