@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ledger.limits import MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS
-from ledger.load import MAX_FILE_BYTES
+from ledger.load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES
 from ledger.yamltree import MAX_DEPTH
 
 from .helpers import PROJECT, make_content, tree_digest
@@ -56,8 +56,12 @@ BILLION_LAUGHS = "".join(
     ]
 )
 CASES = {
-    "huge file": (
-        append("sources.yaml", "# " + "x" * 80 + "\n" * 0 + ("# padding\n" * (MAX_FILE_BYTES // 10 + 10))),
+    "huge page": (
+        append("controversies/second.md", "padding\n" * (MAX_FILE_BYTES // 8 + 10)),
+        "controversies/second.md:1: file is",
+    ),
+    "huge registry": (
+        append("sources.yaml", "# padding\n" * (MAX_REGISTRY_BYTES // 10 + 10)),
         "sources.yaml:1: file is",
     ),
     "billion laughs": (append("sources.yaml", "\n" + BILLION_LAUGHS), "too many YAML values"),

@@ -51,14 +51,14 @@ def test_images_from_other_sites_are_errors_and_site_images_are_kept() -> None:
         "x.md:6: image 'https://example.org/c.png' is on another site: pages load images from the site only "
         "(its Content-Security-Policy); link to it instead, [text](url)"
     ]
-    html = render_body(body, [])
+    html = render_body(body)
     assert "example.org" not in html and 'src="../../static/favicon.svg"' in html
 
 
 def test_duplicate_headings_get_numbered_ids_quickly() -> None:
     """Ids as mdit-py-plugins' anchors gave them, without its retry from 1 for every duplicate (minutes for 20,000)."""
     body, _ = parse_body("## A\n\n## A\n\n## A-1\n\n## A\n\n### `x` y\n\n## \n" + "## B\n" * 20_000, "x.md", 1)
-    html = render_body(body, [])
+    html = render_body(body)
     assert [line.split('"')[1] for line in html.splitlines()[:6]] == ["a", "a-1", "a-1-1", "a-2", "x-y", "section"]
     assert 'id="b-19999"' in html
 
