@@ -98,12 +98,12 @@ def build_under(setting: dict[str, str], content: Path, out: Path, cwd: Path) ->
 def test_faketime_really_moves_the_clock_of_python_and_its_children() -> None:
     """Without this the test below would prove nothing."""
     result = subprocess.run(
-        [faketime(), "2039-12-31 23:59:59", sys.executable, "-c", "import datetime; print(datetime.date.today())"],
+        [faketime(), "2039-06-15 12:00:00", sys.executable, "-c", "import datetime; print(datetime.date.today())"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == "2039-12-31"
+    assert result.stdout.strip() == "2039-06-15"  # a clock far from midnight: a slow start must not cross a day
     result = subprocess.run([faketime(), "2001-02-03 04:05:06", "date", "-u", "+%Y"], capture_output=True, text=True)
     assert result.stdout.strip() == "2001"
 
