@@ -25,6 +25,11 @@ MONTHS = (
 )
 
 
+def line_in(lines: dict[str, int], key: str, default: int) -> int:
+    """Line of ``key`` (``sources.1`` falls back to ``sources``), else ``default``: for cross-reference messages."""
+    return lines.get(key) or lines.get(key.split(".")[0]) or default
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A date known to the day, the month or only the year (sources and events often are)."""
@@ -136,7 +141,7 @@ class Position:
     """Line of each key and list item (``sources.1``), for messages about cross-references."""
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+        return line_in(self.lines, key, self.line)
 
     @property
     def anchor(self) -> str:
@@ -168,7 +173,7 @@ class HistoryEntry:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+        return line_in(self.lines, key, self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +197,7 @@ class Controversy:
     """Line of each front-matter key and list item (``see_also.0``), for cross-reference messages."""
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or 1
+        return line_in(self.lines, key, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +249,7 @@ class Event:
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
-        return self.lines.get(key) or self.lines.get(key.split(".")[0]) or self.line
+        return line_in(self.lines, key, self.line)
 
     @property
     def anchor(self) -> str:
