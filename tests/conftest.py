@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ledger.pipeline import Options, build
 
-from .helpers import SHIPPED
+from .helpers import PROJECT, SHIPPED, fetch, free_port, make_content, wait_for
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +31,35 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
         return code, captured.out, captured.err
 
     return runner
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    content = make_content(tmp_path / "content")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe: a full pipe would block the server
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT / "build.py"),
+            "serve",
+            "--content",
+            "content",
+            "--out",
+            "site",
+            "--port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: fetch(base)[0] == 200)
+        yield base, content
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

@@ -5,6 +5,11 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -105,3 +110,32 @@ def broken_links(site: Path, base_path: str = "/") -> list[str]:
             elif fragment and fragment not in ids_of(target):
                 broken.append(f"{page_url}: {link} (no id '{fragment}')")
     return broken
+
+
+# --- A running `build.py serve` (tests/conftest.py's `server` fixture starts one) ---
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")

@@ -124,13 +124,9 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_oversized_content_is_refused_quickly_with_a_located_message(workspace: Path, case: str) -> None:
-    change, expected = CASES[case]
-    change(workspace / "content")
-    before = tree_digest(workspace / "site")
-    start = time.perf_counter()
-    result = subprocess.run(
+def build_in(workspace: Path) -> subprocess.CompletedProcess[str]:
+    """``build.py`` on the workspace's content, in its own process (a crash or hang cannot take pytest down)."""
+    return subprocess.run(
         [sys.executable, str(PROJECT / "build.py"), "--content", "content", "--out", "site"],
         cwd=workspace,
         capture_output=True,
@@ -138,6 +134,15 @@ def test_oversized_content_is_refused_quickly_with_a_located_message(workspace: 
         timeout=HANG,
         check=False,
     )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_oversized_content_is_refused_quickly_with_a_located_message(workspace: Path, case: str) -> None:
+    change, expected = CASES[case]
+    change(workspace / "content")
+    before = tree_digest(workspace / "site")
+    start = time.perf_counter()
+    result = build_in(workspace)
     seconds = time.perf_counter() - start
     print(f"{case}: exit {result.returncode} in {seconds:.2f}s")
     assert result.returncode == 1, f"exit {result.returncode} (negative: killed by a signal)\n{result.stderr[-2000:]}"
@@ -168,14 +173,7 @@ def test_pathological_markdown_within_the_limits_builds_without_hanging(workspac
     page = workspace / "content" / "controversies" / "first.md"
     page.write_text(page.read_text() + "\n" + body + "\n")
     start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / "build.py"), "--content", "content", "--out", "site"],
-        cwd=workspace,
-        capture_output=True,
-        text=True,
-        timeout=HANG,
-        check=False,
-    )
+    result = build_in(workspace)
     print(f"{case}: exit {result.returncode} in {time.perf_counter() - start:.2f}s")
     assert result.returncode in (0, 1), result.stderr[-2000:]
     assert "Traceback" not in result.stderr

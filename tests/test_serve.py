@@ -3,76 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from .helpers import PROJECT, make_content
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    content = make_content(tmp_path / "content")
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe: a full pipe would block the server
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(PROJECT / "build.py"),
-            "serve",
-            "--content",
-            "content",
-            "--out",
-            "site",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(lambda: fetch(base)[0] == 200)
-        yield base, content
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+from .helpers import PROJECT, fetch, make_content, wait_for
 
 
 def test_serve_shows_errors_and_recovers(server) -> None:

@@ -6,42 +6,13 @@ only, so live reload works while everything else the policy forbids stays forbid
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import Browser, expect
 
-from ..helpers import PROJECT, make_content
-from ..test_serve import fetch, free_port, wait_for
 from .test_security import WATCH
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    content = make_content(tmp_path / "content")
-    port = free_port()
-    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--content", "content", "--out", "site"]
-    with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
-            [*command, "--port", str(port)],
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}/"
-        try:
-            wait_for(lambda: fetch(base)[0] == 200)
-            yield base, content
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-def test_a_saved_change_reloads_the_open_page_with_no_policy_violation(browser: Browser, served) -> None:
-    base, content = served
+def test_a_saved_change_reloads_the_open_page_with_no_policy_violation(browser: Browser, server) -> None:
+    base, content = server
     page = browser.new_context().new_page()
     page.add_init_script(WATCH)
     errors: list[str] = []
