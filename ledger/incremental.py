@@ -10,6 +10,7 @@ is nothing to do. Every shortcut falls back to rendering, so the result is the f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from .search import SearchIndex
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
     from .load import RawContent
-    from .model import Site
+    from .model import Controversy, Site
     from .render import Job
     from .revisions import Revision
 
@@ -69,15 +70,43 @@ def render_key(templates: Path, site: Site) -> str:
     return digest(engine_fingerprint(), tree_fingerprint(templates), repr(site.config))
 
 
-def versions(raw: RawContent, site: Site, revisions: Mapping[str, Revision]) -> dict[str, str]:
-    """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value."""
-    found = {f"c:{doc.slug}": doc.digest for doc in raw.controversies if doc.slug in site.controversies}
+def versions(
+    raw: RawContent, site: Site, revisions: Mapping[str, Revision], previous: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value.
+
+    A controversy has two: ``b:<slug>``, its whole file, for the few outputs that show its body
+    (its page and its data), and ``c:<slug>``, all but the body's prose, for the many that list it
+    (thread, index, sources, feeds …): editing a paragraph re-renders three files, not thirty.
+    ``previous`` versions are reused for files whose bytes did not change (no need to digest them again).
+    """
+    previous = previous or {}
+    found: dict[str, str] = {}
+    for doc in raw.controversies:
+        if doc.slug not in site.controversies:
+            continue
+        body, listed = f"b:{doc.slug}", f"c:{doc.slug}"
+        found[body] = doc.digest
+        same = previous.get(body) == doc.digest and listed in previous
+        found[listed] = previous[listed] if same else listed_version(site.controversies[doc.slug])
     found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
     found |= {f"s:{sid}": digest(repr(source)) for sid, source in site.sources.items()}
     found |= {f"p:{slug}": digest(repr(proponent)) for slug, proponent in site.proponents.items()}
     found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
     found |= {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
     return found
+
+
+def listed_version(c: Controversy) -> str:
+    """Digest of what pages other than its own show of a controversy: everything but the body's prose.
+
+    The body's citations stay in (in order, with their sections, not their lines): they number the
+    page's references and make the sources page's "cited by".
+    """
+    from .model import Body, Citation  # here: a build with nothing to do never needs the model
+
+    cited = tuple(Citation(cite.source, 0, cite.section) for cite in c.body.citations)
+    return digest(repr(dataclasses.replace(c, body=Body("", cited))))
 
 
 def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:

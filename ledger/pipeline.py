@@ -103,8 +103,14 @@ class Plan:
     revisions: dict[str, Revision]
 
 
-def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: dict[str, float]) -> Plan:
-    """Load (from the cache where it can), validate, link, and list the jobs."""
+def plan(
+    options: Options,
+    revised: dict[str, Revision],
+    cache: Cache,
+    timings: dict[str, float],
+    previous: Snapshot | None = None,
+) -> Plan:
+    """Load (from the cache where it can), validate, link, and list the jobs (``previous``: the last build's)."""
     from .load import load
 
     start = time.perf_counter()
@@ -125,7 +131,7 @@ def plan(options: Options, revised: dict[str, Revision], cache: Cache, timings: 
     timings["link"] = time.perf_counter() - start
     from .incremental import versions
 
-    return Plan(versions(raw, site, revised), site, warnings, planned, revised)
+    return Plan(versions(raw, site, revised, previous and previous.versions), site, warnings, planned, revised)
 
 
 def render(options: Options) -> Output:
@@ -181,7 +187,7 @@ def build(options: Options) -> BuildReport:
         timings["unchanged"] = time.perf_counter() - start
         return BuildReport(previous.files, previous.warnings, timings, previous.search)
     timings["git"] = time.perf_counter() - start
-    made = plan(options, revised, cache, timings)
+    made = plan(options, revised, cache, timings, previous)
     key = incremental.render_key(options.templates, made.site)
     versions = made.versions
     report = BuildReport(sorted(made.jobs), made.warnings, timings)

@@ -155,8 +155,9 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
 class Job:
     """One output file: how to make it, and what it shows (for rebuilding only what an edit touched).
 
-    ``deps`` names the records the file shows: ``c:<slug>``, ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
-    ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number).
+    ``deps`` names the records the file shows: ``c:<slug>`` (and ``b:<slug>`` if it shows the body),
+    ``t:<slug>``, ``p:<slug>``, ``s:<id>``, ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record
+    of that kind (and their number).
     The site's configuration, templates and engine are everyone's dependency and are not listed.
     """
 
@@ -242,7 +243,7 @@ def jobs(
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),
-            {f"c:{slug}", f"t:{c.thread}", f"rev:controversies/{slug}.md", *sources_of(refs), *neighbours}
+            {f"c:{slug}", f"b:{slug}", f"t:{c.thread}", f"rev:controversies/{slug}.md", *sources_of(refs), *neighbours}
             | proponents
             | events,
             controversy=c,
@@ -257,7 +258,7 @@ def jobs(
         out[f"data/controversies/{slug}.json"] = Job(
             f"data/controversies/{slug}.json",
             partial(export.controversy_file, site, links, c, events_of[slug]),
-            _deps({f"c:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
+            _deps({f"c:{slug}", f"b:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
         )
     page(
         "proponents.html",
@@ -299,7 +300,7 @@ def jobs(
     for kind, file in feeds.FEED_FILES.items():
         out[file] = Job(file, partial(feeds.site_feed, site, kind), frozenset({"c:*", "t:*", "s:*"}))
     out["data/ledger.json"] = Job(
-        "data/ledger.json", partial(export.ledger_file, site, links, events_of), frozenset(every)
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of), frozenset(every | {"b:*"})
     )
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
     unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)

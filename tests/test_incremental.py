@@ -43,6 +43,18 @@ def edit_title(content: Path, templates: Path) -> None:
     replace(page, "title: ", "title: Retitled — ")
 
 
+def edit_body(content: Path, templates: Path) -> None:
+    """A paragraph added to a body: only the outputs showing the body change (see the test below)."""
+    page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA paragraph added while editing.\n", encoding="utf-8")
+
+
+def cite_in_body(content: Path, templates: Path) -> None:
+    """A citation added to a body: the sources page's "cited by" and the numbering change too."""
+    page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAs reported [@deepseek-r1].\n", encoding="utf-8")
+
+
 def move_proponent(content: Path, templates: Path) -> None:
     """A position changes hands: both proponents' pages, the thread matrix and the list change."""
     page = content / "controversies" / "ai-infrastructure-spending-returns.md"
@@ -91,6 +103,8 @@ def edit_config(content: Path, templates: Path) -> None:
 
 EDITS: list[Callable[[Path, Path], None]] = [
     edit_title,
+    edit_body,
+    cite_in_body,
     move_proponent,
     add_controversy,
     delete_controversy,
@@ -141,6 +155,21 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_full_build(tmp_path: Path
         assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates), edit
         if edit not in (edit_template, edit_config, add_source_line):
             assert 0 < report.rendered < len(report.files), f"{edit.__name__} re-rendered everything"
+
+
+def test_editing_a_paragraph_remakes_only_the_outputs_showing_the_body(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    build(options)
+    before = tree_digest(tmp_path / "site")
+    edit_body(content, templates)
+    report = build(options)
+    after = tree_digest(tmp_path / "site")
+    slug = "ai-infrastructure-spending-returns"
+    shown = {f"controversies/{slug}/index.html", f"data/controversies/{slug}.json", "data/ledger.json"}
+    assert {file for file in after if after[file] != before.get(file)} == shown
+    assert report.rendered == len(shown)
+    assert after == scratch_build(content, tmp_path / "expected", templates)
 
 
 def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, workspace) -> None:
