@@ -40,17 +40,38 @@ def digest(*parts: bytes | str) -> str:
 @cache
 def engine_fingerprint() -> str:
     """Changes whenever the engine's code or a library it relies on changes."""
-    from importlib import metadata  # slow to import, and only builds need it
-
+    installed = _installed_versions()
     parts: list[bytes | str] = [sys.version]
     for name in LIBRARIES:
-        try:
-            parts.append(f"{name}=={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name} missing")
+        version = installed.get(_normalized(name))
+        parts.append(f"{name}=={version}" if version else f"{name} missing")
     for file in sorted(ENGINE.glob("*.py")):
         parts += [file.name, file.read_bytes()]
     return digest(*parts)
+
+
+def _normalized(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def _installed_versions() -> dict[str, str]:
+    """Version of each distribution on ``sys.path``, from its ``<name>-<version>.dist-info`` folder name.
+
+    What ``importlib.metadata.version`` answers, without building a distribution object per query
+    (that took a fifth of a build with nothing to do); the first one on the path wins, as for imports.
+    """
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in sorted(names):
+            stem = folder.removesuffix(".dist-info")
+            if stem != folder and stem.count("-") == 1:
+                name, version = stem.split("-")
+                found.setdefault(_normalized(name), version)
+    return found
 
 
 def tree_fingerprint(root: Path) -> str:

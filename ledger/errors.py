@@ -33,6 +33,8 @@ class ContentError:
 def printable(text: str) -> str:
     """``text`` with every unprintable character written as its escape: file names and content reach
     terminals and CI logs, where a raw ESC could rewrite what the reader sees."""
+    if text.isprintable():  # nearly always: no need to look at each character
+        return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 

@@ -48,6 +48,10 @@ class Snapshot:
     warnings: list[ContentError] = field(default_factory=list)
     search: SearchIndex | None = None
     files: list[str] = field(default_factory=list)
+    folder: int = 0
+    """Inode of the output folder as published: another build swapping in its own changes it."""
+    static: str = ""
+    """Fingerprint of the static assets it copied."""
 
 
 def inputs_digest(
@@ -56,13 +60,28 @@ def inputs_digest(
     """Digest of everything a build reads: content, templates and static files, settings and git dates."""
     parts: list[bytes | str] = [engine_fingerprint(), settings, tree_fingerprint(templates), tree_fingerprint(static)]
     parts += sorted(f"{path}={revision}" for path, revision in revisions.items())
-    for path in sorted(content.rglob("*")) if content.is_dir() else []:
-        name = path.relative_to(content).as_posix()
-        if path.is_symlink():
+    for name, path in _content_files(content):
+        if os.path.islink(path):
             parts += [name, "symlink", os.readlink(path)]
-        elif path.is_file():
-            parts += [name, path.read_bytes()]
+        elif os.path.isfile(path):
+            with open(path, "rb") as stream:
+                parts += [name, stream.read()]
     return digest(*parts)
+
+
+def _content_files(content: Path) -> list[tuple[str, str]]:
+    """(name relative to ``content``, path) of every entry under it, sorted by name; symbolic links not followed.
+
+    ``os.walk`` and plain strings: pathlib costs more than reading the files (1,000 pages, every build).
+    """
+    found = []
+    root = str(content)
+    skip = len(root) + 1
+    for folder, folders, files in os.walk(root):
+        for name in files + [f for f in folders if os.path.islink(os.path.join(folder, f))]:
+            path = os.path.join(folder, name)
+            found.append((path[skip:].replace(os.sep, "/"), path))
+    return sorted(found)
 
 
 def render_key(templates: Path, site: Site) -> str:
@@ -116,25 +135,39 @@ def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
 
 
 def listing(root: Path) -> Listing:
-    """(size, mtime, inode) of every file under ``root``."""
+    """(size, mtime, inode) of every file under ``root`` (read at every build: ``scandir``, no pathlib)."""
     found: Listing = {}
-    skip = len(str(root)) + 1
-    for folder, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            st = os.lstat(path)
-            found[path[skip:].replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    if root.is_dir():
+        walk(str(root), "")
     return found
 
 
 def reusable(
-    jobs: Mapping[str, Job], previous: Snapshot | None, key: str, new_versions: dict[str, str], out: Path
+    jobs: Mapping[str, Job],
+    previous: Snapshot | None,
+    key: str,
+    new_versions: dict[str, str],
+    out: Path,
+    current: Listing | None = None,
 ) -> set[str]:
-    """Files of the previous site that are exactly what ``jobs`` would make now."""
+    """Files of the previous site that are exactly what ``jobs`` would make now.
+
+    ``current``: the output folder's listing if already known (default: read it, to catch files changed by hand).
+    """
     if previous is None or previous.key != key or not out.is_dir():
         return set()
     edited = changed(previous.versions, new_versions)
-    current = listing(out)
+    current = listing(out) if current is None else current
     return {
         file
         for file, job in jobs.items()
@@ -143,6 +176,16 @@ def reusable(
         and file in current
         and current[file] == previous.listing.get(file)
     }
+
+
+def patchable(previous: Snapshot | None, key: str, static: str, out: Path) -> bool:
+    """Whether ``out`` is still the folder ``previous`` describes, made with the same engine, templates,
+    configuration and static assets: then only the files an edit touched need writing (``patch.py``)."""
+    try:
+        folder = os.stat(out).st_ino
+    except OSError:
+        return False
+    return previous is not None and (previous.key, previous.static, previous.folder) == (key, static, folder)
 
 
 def today(day: dt.date | None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Cache, digest
+from .cache import Cache, digest, tree_fingerprint
 from .errors import ContentError, ContentErrors
 from .parallel import cpu_count
 from .revisions import Revision, revisions
@@ -51,7 +51,8 @@ class Options:
     jobs: int = 0
     """Worker processes for parsing and rendering; 0: one per core."""
     memory: bool = False
-    """Keep parsed files in memory for the next build in this process (``serve``)."""
+    """Keep parsed files in memory for the next build in this process, and let that build write the few
+    files an edit touched straight into the site it published (``serve``; ``patch.py``)."""
 
 
 @dataclass
@@ -157,14 +158,21 @@ def guard_output(options: Options) -> None:
         )
 
 
+_published: dict[Path, int] = {}
+"""Output folders this process published (with their inode): only those may be patched in place, since
+another process may have left a folder and snapshot that disagree (killed between writing the two)."""
+
+
 def build(options: Options) -> BuildReport:
     """Build the site into ``options.out``, replacing it only if everything succeeded.
 
     With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
-    once when no input changed at all (the site on disk is already the one it would make).
+    once when no input changed at all (the site on disk is already the one it would make). With
+    ``options.memory`` too (``serve``), a small edit's files replace their old versions one by one.
     """
     from . import incremental
     from .emit import emit
+    from .patch import MOST_FILES, patch
     from .search import index_site
     from .write import publish
 
@@ -192,6 +200,21 @@ def build(options: Options) -> BuildReport:
     versions = made.versions
     report = BuildReport(sorted(made.jobs), made.warnings, timings)
     start = time.perf_counter()
+    static = tree_fingerprint(options.static)
+    if options.memory and _published.get(out) and incremental.patchable(previous, key, static, out):
+        assert previous is not None
+        stale = made.jobs.keys() - incremental.reusable(made.jobs, previous, key, versions, out, previous.listing)
+        if len(stale) <= MOST_FILES:  # serve, after a small edit: write just those files, in place
+            removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
+            written = patch(out, made.jobs, stale, removed)
+            timings["render+write"] = time.perf_counter() - start
+            listing = {f: entry for f, entry in previous.listing.items() if f not in removed} | written
+            report.rendered, report.search = len(stale), previous.search
+            deps = {file: job.deps for file, job in made.jobs.items()}
+            snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
+            snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static
+            cache.put("snapshot", snapshot_key, snapshot)
+            return report
 
     def fill(staging: Path) -> None:
         reuse = incremental.reusable(made.jobs, previous, key, versions, out)
@@ -210,7 +233,8 @@ def build(options: Options) -> BuildReport:
         deps = {file: job.deps for file, job in made.jobs.items()}
         published = incremental.listing(out)
         snapshot = incremental.Snapshot(inputs, day, key, versions, deps, published, made.warnings, report.search)
-        snapshot.files = report.files
+        snapshot.files, snapshot.folder, snapshot.static = report.files, out.stat().st_ino, static
+        _published[out] = snapshot.folder
         cache.put("snapshot", snapshot_key, snapshot)
         cache.prune()
     return report

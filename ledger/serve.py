@@ -1,7 +1,8 @@
 """``build.py serve``: build, serve on 127.0.0.1 with livereload, rebuild on every change.
 
-The server never shows a half-built site: each rebuild goes through the normal atomic build, which
-re-renders only the pages an edit touched (``incremental.py``) and keeps parses in memory.
+The server never shows a half-written page: a rebuild renders only the pages an edit touched
+(``incremental.py``), all of them before writing any, then replaces each file atomically in the
+folder it published (``patch.py``); an edit that touches most pages gets a normal staged build.
 When the content is broken the problems are printed and every page request gets an error page
 listing them (livereload's script is injected, so the page reloads itself once the file is
 fixed); the last good site stays on disk untouched.

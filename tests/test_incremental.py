@@ -203,6 +203,37 @@ def test_serve_rebuilds_only_what_an_edit_touched_and_matches_a_full_build(tmp_p
     assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
 
 
+def test_serve_patches_its_site_in_place_after_every_kind_of_edit(tmp_path: Path, workspace) -> None:
+    """``serve`` writes only the touched files into the folder it published, and gets the full build's bytes."""
+    content, templates = workspace
+    out = tmp_path / "site"
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
+    build(options)
+    folder = out.stat().st_ino
+    for edit in EDITS:
+        edit(content, templates)
+        report = build(options)
+        assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates), edit
+        if edit not in (edit_template, edit_config, add_source_line):  # these remake every page: a staged build
+            assert out.stat().st_ino == folder and 0 < report.rendered < len(report.files), edit.__name__
+    leftovers = [p for p in out.rglob("*") if p.name.startswith(".tmp-") or (p.is_dir() and not any(p.iterdir()))]
+    assert not leftovers
+
+
+def test_serve_does_not_patch_a_site_another_build_replaced(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    options = Options(
+        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", memory=True
+    )
+    build(options)
+    edit_body(content, templates)
+    build(dataclasses.replace(options, memory=False))  # e.g. `build.py build` in another terminal
+    (tmp_path / "site" / "search" / "index.html").write_text("tampered")  # made by no edit
+    edit_title(content, templates)
+    build(options)  # the folder is not the one serve published: a full, checked build
+    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
+
+
 def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     """The benchmark keeps working (no time is asserted: figures come from real runs on a quiet machine)."""
     result = subprocess.run(

@@ -1,0 +1,67 @@
+"""``serve``'s rebuild: update the published folder in place, file by file, instead of staging a whole site.
+
+A command-line build stages every file in a fresh folder and swaps it in (``write.publish``); at
+1,000 controversies that costs a second of linking and deleting 2,000+ files, for an edit that
+changed three. ``serve`` is the only writer of its output folder while it runs, so it renders
+the few files an edit touched, in memory, and only then replaces each one atomically (a temporary
+file renamed over the old): a content or template error leaves every file as it was, and a browser
+never reads a half-written page. The result is byte for byte the full build's (tests prove it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .write import FIXED_MTIME, target
+
+if TYPE_CHECKING:
+    from .incremental import Listing
+    from .render import Job
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+"""The mode a staged build's files get (``open`` applies the umask; ``mkstemp`` would leave 0o600)."""
+
+MOST_FILES = 500
+"""Above this many files to make, a full staged build is as quick and keeps nothing in memory."""
+
+
+def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: Collection[str]) -> Listing:
+    """Make the ``stale`` files, write them over their old versions, delete ``removed``; their new listing.
+
+    Everything is rendered before the first write, so an exception leaves ``out`` untouched.
+    """
+    made = {file: jobs[file].make() for file in sorted(stale)}
+    folders: set[Path] = set()
+    listing: Listing = {}
+    for file, data in made.items():
+        path = target(out, file)
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True)
+            folders.update(p for p in path.parent.parents if out in p.parents)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temp, FILE_MODE)
+        os.utime(temp, (FIXED_MTIME, FIXED_MTIME))
+        os.replace(temp, path)
+        folders.add(path.parent)
+        st = os.lstat(path)
+        listing[file] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    for file in sorted(removed):
+        path = target(out, file)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        folders.add(path.parent)
+        with contextlib.suppress(OSError):  # only if now empty (a deleted controversy's folder)
+            path.parent.rmdir()
+    for folder in folders:  # as a staged build leaves them
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(folder, (FIXED_MTIME, FIXED_MTIME))
+    return listing
