@@ -67,6 +67,8 @@ class BuildReport:
     """The search index step's outcome; ``None`` when not asked for (``Options.search``)."""
     rendered: int = 0
     """Files this build made; the others were reused from the previous build (0: nothing had changed)."""
+    patched: bool = False
+    """The files were written into the published folder in place (``serve``): its search index is the old one."""
 
 
 class OutputRefused(Exception):
@@ -209,7 +211,7 @@ def build(options: Options) -> BuildReport:
             written = patch(out, made.jobs, stale, removed)
             timings["render+write"] = time.perf_counter() - start
             listing = {f: entry for f, entry in previous.listing.items() if f not in removed} | written
-            report.rendered, report.search = len(stale), previous.search
+            report.rendered, report.search, report.patched = len(stale), previous.search, True
             deps = {file: job.deps for file, job in made.jobs.items()}
             snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
             snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static

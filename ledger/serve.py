@@ -17,6 +17,7 @@ import html
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 import jinja2
@@ -27,6 +28,48 @@ from markupsafe import escape
 from . import csp
 from .errors import ContentErrors
 from .pipeline import Options, OutputRefused, TemplateError, build
+from .search import refresh_index
+
+
+class SearchRefresher:
+    """Brings the search index up to date in the background after pages were patched in place.
+
+    Pagefind reads every page (seconds, at 1,000 controversies): the browser reloads without
+    waiting for it, and search answers from the previous index until the new one is swapped in.
+    Requests made while it runs are served by one more run.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: Path | None = None
+        self.running = False
+
+    def request(self, site: Path) -> None:
+        with self.lock:
+            self.pending = site
+            if self.running:
+                return
+            self.running = True
+        threading.Thread(target=self._run, name="search-index", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                site, self.pending = self.pending, None
+                if site is None:
+                    self.running = False
+                    return
+            result = refresh_index(site)
+            print(result.message, file=sys.stderr)
+
+    def wait(self, timeout: float = 60) -> None:
+        """Until no run is pending (tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if not self.running:
+                    return
+            time.sleep(0.02)
 
 
 class DevState:
@@ -35,6 +78,7 @@ class DevState:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.problems: list[str] = []
+        self.search = SearchRefresher()
 
     def rebuild(self, options: Options) -> bool:
         """Build once; remember and print the problems. True when the site was replaced."""
@@ -55,6 +99,8 @@ class DevState:
                 print(warning, file=sys.stderr)
             seconds = sum(report.timings.values())
             print(f"Rebuilt {len(report.files)} files ({report.rendered} rendered) in {seconds:.2f}s", file=sys.stderr)
+            if report.patched and options.search:
+                self.search.request(options.out.absolute())
             if report.search is not None and not report.search.built:
                 print(report.search.message, file=sys.stderr)
         for problem in problems:

@@ -66,8 +66,19 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def exchange(new: Path, old: Path) -> None:
+    """Put ``new`` where ``old`` is, atomically where the OS can; ``new`` then holds (or is) the old one."""
+    if not old.exists():
+        new.rename(old)
+    elif not _exchange(new, old):
+        retired = new.with_name(new.name + ".old")
+        old.rename(retired)
+        new.rename(old)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on the output's parent folder so two builds take turns (no lock file left behind)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -99,7 +110,7 @@ def publish(
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out.parent):
+    with locked(out.parent):
         _remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         try:

@@ -234,6 +234,22 @@ def test_serve_does_not_patch_a_site_another_build_replaced(tmp_path: Path, work
     assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
 
 
+def test_serve_brings_the_search_index_up_to_date_after_patching(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    out = tmp_path / "site"
+    options = Options(content=content, out=out, templates=templates, cache=tmp_path / "c", memory=True)
+    state = DevState()
+    assert state.rebuild(options)
+    edit_title(content, templates)
+    assert state.rebuild(options)
+    state.search.wait()
+    expected = tmp_path / "expected"
+    build(Options(content=content, out=expected, templates=templates, jobs=1))
+    assert any(name.startswith("pagefind/") for name in tree_digest(out))
+    assert tree_digest(out) == tree_digest(expected)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+
+
 def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     """The benchmark keeps working (no time is asserted: figures come from real runs on a quiet machine)."""
     result = subprocess.run(
