@@ -32,7 +32,11 @@ def _write(root: Path, jobs: list[Job]) -> int:
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(path, "wb") as stream:
+            if isinstance(data, str | bytes):
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                stream.writelines(data)  # a large file in pieces: never the whole of it in memory
         os.utime(path, (FIXED_MTIME, FIXED_MTIME))
     return len(jobs)
 

@@ -37,7 +37,9 @@ def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: C
 
     Everything is rendered before the first write, so an exception leaves ``out`` untouched.
     """
-    made = {file: jobs[file].make() for file in sorted(stale)}
+    from .render import file_bytes
+
+    made = {file: file_bytes(jobs[file].make()) for file in sorted(stale)}
     folders: set[Path] = set()
     listing: Listing = {}
     for file, data in made.items():
@@ -47,7 +49,7 @@ def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: C
             folders.update(p for p in path.parent.parents if out in p.parents)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            stream.write(data)
         os.chmod(temp, FILE_MODE)
         os.utime(temp, (FIXED_MTIME, FIXED_MTIME))
         os.replace(temp, path)

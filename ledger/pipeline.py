@@ -140,7 +140,9 @@ def plan(
 def render(options: Options) -> Output:
     """Every output file, in memory, made in this process: the whole build except writing."""
     made = plan(options, revisions(options.content), Cache(None), {})
-    return {file: job.make() for file, job in made.jobs.items()}
+    from .render import file_bytes
+
+    return {file: file_bytes(job.make()) for file, job in made.jobs.items()}
 
 
 def guard_output(options: Options) -> None:

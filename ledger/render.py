@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -35,7 +35,16 @@ from .model import Controversy, Event, PartialDate, Site
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
 
+Made = str | bytes | Iterator[bytes]
+"""What a job makes: text, bytes, or bytes in pieces to be written as they come (the largest files)."""
 Output = dict[str, str | bytes]
+
+
+def file_bytes(made: Made) -> bytes:
+    """The whole file ``made`` stands for, as bytes."""
+    if isinstance(made, str):
+        return made.encode("utf-8")
+    return made if isinstance(made, bytes) else b"".join(made)
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,7 @@ class Job:
     """
 
     file: str
-    make: Callable[[], str | bytes]
+    make: Callable[[], Made]
     deps: frozenset[str]
 
 
@@ -319,4 +328,4 @@ def jobs(
 
 def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
     """Every output file of the site, made here and now (see ``jobs``)."""
-    return {file: job.make() for file, job in jobs(site, links, templates, revisions).items()}
+    return {file: file_bytes(job.make()) for file, job in jobs(site, links, templates, revisions).items()}
