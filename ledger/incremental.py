@@ -43,7 +43,7 @@ class Snapshot:
     key: str
     """Engine, templates and configuration: a different key means every file is made again."""
     versions: dict[str, str]
-    deps: dict[str, frozenset[str]]
+    deps: dict[str, tuple[str, ...]]
     listing: Listing
     warnings: list[ContentError] = field(default_factory=list)
     search: SearchIndex | None = None
@@ -172,7 +172,8 @@ def reusable(
         file
         for file, job in jobs.items()
         if file in previous.deps
-        and not (job.deps | previous.deps[file]) & edited
+        and edited.isdisjoint(job.deps)
+        and edited.isdisjoint(previous.deps[file])
         and file in current
         and current[file] == previous.listing.get(file)
     }
