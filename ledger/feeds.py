@@ -3,7 +3,8 @@
 Every date comes from content (never the clock) so rebuilding the same content gives the same
 bytes, and each entry's guid is its permalink so feed readers never see a change twice. Besides
 one entry per controversy, every ``history:`` entry is an entry of its own (guid: the page's
-permalink + ``#history-<date>-<n>``), so a subscriber learns that a confidence moved.
+permalink + ``#history-<date>-<n>``), so a subscriber learns that a confidence moved. A feed
+carries the newest ``ENTRIES`` of them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from .link import Links
 from .model import Controversy, Site
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ENTRIES = 100
+"""Newest entries a feed carries. Readers poll feeds for what is new; carrying the whole record made
+``feed.xml`` 2 MB at 1,000 controversies and 21 MB at 10,000, fetched again at every poll. Older
+entries stay on ``/updates/``, the pages themselves and ``data/ledger.json``."""
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -60,6 +65,7 @@ def _generator(
     items: list[tuple[int, int, Controversy | Update]] = [(-c.updated.toordinal(), 0, c) for c in entries]
     items += [(-u.entry.date.first_day.toordinal(), 1 + i, u) for i, u in enumerate(changes)]
     items.sort(key=lambda item: item[:2])
+    del items[ENTRIES:]
     latest = _midnight(dt.date.fromordinal(-min(k for k, _, _ in items))) if items else EPOCH
 
     fg = FeedGenerator()

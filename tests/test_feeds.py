@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 
 from ledger.pipeline import Options, build
 
-from .helpers import make_content
+from .helpers import PROJECT, make_content
+
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from make_corpus import write_corpus
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +59,21 @@ def test_thread_feed_lists_the_threads_controversies(minimal_site: Path) -> None
 def test_feed_dates_come_from_content_not_the_clock(minimal_site: Path) -> None:
     feed = feedparser.parse((minimal_site / "feed.xml").read_bytes())
     assert feed.feed.updated_parsed[:3] == (2024, 7, 1)
+
+
+def test_a_feed_carries_the_newest_hundred_entries(tmp_path: Path) -> None:
+    """Readers poll for what is new: a large record must not make a feed of megabytes."""
+    write_corpus(120, tmp_path / "content")  # 120 controversies in 6 threads, no history entries
+    build(Options(content=tmp_path / "content", out=tmp_path / "site", search=False))
+    updated = {}
+    for page in (tmp_path / "content" / "controversies").glob("*.md"):
+        updated[page.stem] = yaml.safe_load(page.read_text(encoding="utf-8").split("---")[1])["updated"]
+    newest = sorted(updated, key=lambda slug: (-updated[slug].toordinal(), slug))
+    feed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [e.link.rstrip("/").rsplit("/", 1)[1] for e in feed.entries] == newest[:100]
+    atom = feedparser.parse((tmp_path / "site" / "atom.xml").read_bytes())
+    assert [e.link for e in atom.entries] == [e.link for e in feed.entries]
+    thread = feedparser.parse((tmp_path / "site" / "threads" / "thread-0000" / "feed.xml").read_bytes())
+    assert len(thread.entries) == 20  # under the limit: all of the thread's
+    assert all((tmp_path / "site" / "controversies" / slug / "index.html").is_file() for slug in newest[100:])
