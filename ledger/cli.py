@@ -12,13 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import generate, scaffold_cli
+from . import generate
 from .errors import ContentError, ContentErrors
 from .github import annotation
 from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build The Ledger from content/ into site/.")
     commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,docs,schema}")
 
@@ -53,7 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     common(serve)
     serve.add_argument("--port", type=int, default=8000)
-    scaffold_cli.add_commands(commands)
+    new = commands.add_parser("new", help="start a controversy, position, source or proponent with placeholders")
+    if command == "new":  # its arguments come from the schema: other commands need not import it
+        from . import scaffold_cli
+
+        scaffold_cli.add_kinds(new)
     generate.add_commands(commands)
     return parser
 
@@ -84,8 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")
-    args = _parser().parse_args(argv)
+    args = _parser(argv[0]).parse_args(argv)
     if args.command == "new":
+        from . import scaffold_cli
+
         return scaffold_cli.run(args)
     if args.command in ("docs", "schema"):
         return generate.run(args)

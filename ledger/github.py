@@ -8,10 +8,13 @@ Their escaping follows @actions/core's ``command.ts``: ``%``, CR and LF in the m
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .errors import ContentError, printable
-from .model import SiteConfig
+
+if TYPE_CHECKING:  # the CLI imports this module to print annotations: no need for the model
+    from .model import SiteConfig
 
 CONTENT_IN_REPO = "content"
 """The content folder's path in the repository; links point there whatever ``--content`` a build used."""

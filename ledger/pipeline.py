@@ -175,10 +175,6 @@ def build(options: Options) -> BuildReport:
     ``options.memory`` too (``serve``), a small edit's files replace their old versions one by one.
     """
     from . import incremental
-    from .emit import emit
-    from .patch import MOST_FILES, patch
-    from .search import index_site
-    from .write import publish
 
     guard_output(options)
     timings: dict[str, float] = {}
@@ -199,6 +195,11 @@ def build(options: Options) -> BuildReport:
         timings["unchanged"] = time.perf_counter() - start
         return BuildReport(previous.files, previous.warnings, timings, previous.search)
     timings["git"] = time.perf_counter() - start
+    from .emit import emit  # here: a build with nothing to do needs none of these
+    from .patch import MOST_FILES, patch
+    from .search import index_site
+    from .write import publish
+
     made = plan(options, revised, cache, timings, previous)
     key = incremental.render_key(options.templates, made.site)
     versions = made.versions

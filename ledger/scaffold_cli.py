@@ -11,9 +11,8 @@ from typing import Any
 from .schema import PROPONENT_KINDS, SOURCE_KINDS
 
 
-def add_commands(commands: Any) -> None:
-    """Register ``new controversy|position|source|proponent`` on the CLI's subcommands."""
-    new = commands.add_parser("new", help="start a controversy, position, source or proponent with placeholders")
+def add_kinds(new: argparse.ArgumentParser) -> None:
+    """Give the CLI's ``new`` command its kinds: ``new controversy|position|source|proponent``."""
     kinds = new.add_subparsers(dest="what", metavar="{controversy,position,source,proponent}", required=True)
 
     def sub(name: str, help: str) -> argparse.ArgumentParser:
