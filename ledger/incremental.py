@@ -94,9 +94,11 @@ def versions(
 ) -> dict[str, str]:
     """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value.
 
-    A controversy has two: ``b:<slug>``, its whole file, for the few outputs that show its body
-    (its page and its data), and ``c:<slug>``, all but the body's prose, for the many that list it
-    (thread, index, sources, feeds …): editing a paragraph re-renders three files, not thirty.
+    A controversy has three: ``b:<slug>``, its whole file, for the few outputs that show its body
+    (its page and its data); ``c:<slug>``, all but the body's prose, for those showing its positions
+    (thread, proponents, feeds …); ``r:<slug>``, its row in lists (``row_version``), for the pages
+    listing them all (index, sources, sitemap …). A paragraph edit remakes three files, a reworded
+    claim a dozen, and neither the 2,000-source bibliography.
     ``previous`` versions are reused for files whose bytes did not change (no need to digest them again).
     """
     previous = previous or {}
@@ -104,10 +106,12 @@ def versions(
     for doc in raw.controversies:
         if doc.slug not in site.controversies:
             continue
-        body, listed = f"b:{doc.slug}", f"c:{doc.slug}"
+        body, listed, row = f"b:{doc.slug}", f"c:{doc.slug}", f"r:{doc.slug}"
         found[body] = doc.digest
-        same = previous.get(body) == doc.digest and listed in previous
-        found[listed] = previous[listed] if same else listed_version(site.controversies[doc.slug])
+        if previous.get(body) == doc.digest and listed in previous and row in previous:
+            found[listed], found[row] = previous[listed], previous[row]
+        else:
+            found[listed], found[row] = listed_version(site.controversies[doc.slug]), row_version(doc.slug, site)
     found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
     found |= {f"s:{sid}": digest(repr(source)) for sid, source in site.sources.items()}
     found |= {f"p:{slug}": digest(repr(proponent)) for slug, proponent in site.proponents.items()}
@@ -126,6 +130,17 @@ def listed_version(c: Controversy) -> str:
 
     cited = tuple(Citation(cite.source, 0, cite.section) for cite in c.body.citations)
     return digest(repr(dataclasses.replace(c, body=Body("", cited))))
+
+
+def row_version(slug: str, site: Site) -> str:
+    """Digest of what a list of every controversy shows of one: a row of the index (title, thread,
+    status, positions, date), whose positions each proponent holds, which sources it cites in what order
+    (the sources page's "cited by [n]")."""
+    c = site.controversies[slug]
+    cited = [cite.source for cite in c.body.citations] + [s for p in c.positions for s in p.sources]
+    cited += [s for entry in c.history for s in entry.sources]
+    holders = tuple(p.proponents for p in c.positions)
+    return digest(repr((slug, c.title, c.thread, c.status, c.updated, holders, tuple(dict.fromkeys(cited)))))
 
 
 def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:

@@ -164,9 +164,9 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
 class Job:
     """One output file: how to make it, and what it shows (for rebuilding only what an edit touched).
 
-    ``deps`` names the records the file shows: ``c:<slug>`` (and ``b:<slug>`` if it shows the body),
-    ``t:<slug>``, ``p:<slug>``, ``s:<id>``, ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record
-    of that kind (and their number).
+    ``deps`` names the records the file shows: ``c:<slug>`` (and ``b:<slug>`` if it shows the body, or
+    only ``r:<slug>`` if it only lists it: ``incremental.versions``), ``t:<slug>``, ``p:<slug>``,
+    ``s:<id>``, ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number).
     The site's configuration, templates and engine are everyone's dependency and are not listed.
     """
 
@@ -221,7 +221,7 @@ def jobs(
         return {f"s:{r.source.id}" for r in refs.references}
 
     every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
-    page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "c:*"})
+    page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "r:*"})
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
         controversies = links.thread_controversies[slug]
@@ -275,7 +275,7 @@ def jobs(
     page(
         "proponents.html",
         Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
-        {"p:*", "c:*"},
+        {"p:*", "r:*"},
     )
     for slug, proponent in site.proponents.items():
         description = proponent.description or f"Positions held by {proponent.name}."
@@ -293,11 +293,11 @@ def jobs(
     page(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
-        {"s:*", "c:*", "e:*"},
+        {"s:*", "r:*", "e:*"},
         events_citing=_events_citing(site),
     )
     on_timeline = {"e:*", "t:*"} | {f"s:{s}" for e in site.events for s in e.sources}
-    on_timeline |= {f"c:{slug}" for e in site.events for slug in e.controversies}
+    on_timeline |= {f"r:{slug}" for e in site.events for slug in e.controversies}
     for path, title, description, context in timeline.pages(site):
         page("timeline.html", Page(path, title, description), on_timeline, **context)
     page(
@@ -323,7 +323,7 @@ def jobs(
     def sitemap() -> str:
         return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
 
-    out["sitemap.xml"] = Job("sitemap.xml", sitemap, _deps(every))
+    out["sitemap.xml"] = Job("sitemap.xml", sitemap, _deps(every - {"c:*"} | {"r:*"}))
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     out["robots.txt"] = Job("robots.txt", lambda: robots, ())
     return out

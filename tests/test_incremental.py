@@ -55,6 +55,10 @@ def cite_in_body(content: Path, templates: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\nAs reported [@deepseek-r1].\n", encoding="utf-8")
 
 
+def reword_claim(content: Path, templates: Path) -> None:
+    replace(content / "controversies" / "ai-infrastructure-spending-returns.md", "claim: ", "claim: Reworded, ")
+
+
 def move_proponent(content: Path, templates: Path) -> None:
     """A position changes hands: both proponents' pages, the thread matrix and the list change."""
     page = content / "controversies" / "ai-infrastructure-spending-returns.md"
@@ -105,6 +109,7 @@ EDITS: list[Callable[[Path, Path], None]] = [
     edit_title,
     edit_body,
     cite_in_body,
+    reword_claim,
     move_proponent,
     add_controversy,
     delete_controversy,
@@ -170,6 +175,22 @@ def test_editing_a_paragraph_remakes_only_the_outputs_showing_the_body(tmp_path:
     assert {file for file in after if after[file] != before.get(file)} == shown
     assert report.rendered == len(shown)
     assert after == scratch_build(content, tmp_path / "expected", templates)
+
+
+def test_rewording_a_claim_leaves_the_pages_that_only_list_the_controversy(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    build(options)
+    site = tmp_path / "site"
+    listing = ["index.html", "sources/index.html", "sitemap.xml", "proponents/index.html"]
+    shown = ["controversies/ai-infrastructure-spending-returns/index.html", "feed.xml"]
+    before = {file: (site / file).stat().st_ino for file in listing + shown}
+    reword_claim(content, templates)
+    build(options)
+    # a file carried over is the previous build's, hard-linked: same inode; a remade one is new
+    assert all((site / file).stat().st_ino == before[file] for file in listing)
+    assert all((site / file).stat().st_ino != before[file] for file in shown)
+    assert tree_digest(site) == scratch_build(content, tmp_path / "expected", templates)
 
 
 def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, workspace) -> None:
