@@ -147,7 +147,9 @@ class Cache:
                 return
         stamp.touch()
         cutoff = time.time() - max_age
-        for folder, _, files in os.walk(self.root):
+        for folder, folders, files in os.walk(self.root):
+            if folder == str(self.root) and "spare" in folders:
+                folders.remove("spare")  # a whole site, not entries (``write.publish``): its files are dated 1980
             for name in files:
                 file = os.path.join(folder, name)
                 with contextlib.suppress(OSError):

@@ -232,7 +232,8 @@ def build(options: Options) -> BuildReport:
         report.search = index_site(staging)
         timings["search"] = time.perf_counter() - search_start
 
-    publish(out, {}, None, after_write=index_search if options.search else None, fill=fill)
+    spare = options.cache / "spare" / snapshot_key if options.cache is not None else None
+    publish(out, {}, None, after_write=index_search if options.search else None, fill=fill, spare=spare)
     timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
     if options.cache is not None:
         deps = {file: job.deps for file, job in made.jobs.items()}

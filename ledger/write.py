@@ -94,25 +94,43 @@ def _remove_leftovers(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _retire(previous: Path, spare: Path | None) -> None:
+    """Keep the site just replaced as the next build's staging folder, or delete it."""
+    if spare is not None:
+        with contextlib.suppress(OSError):
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(spare, ignore_errors=True)
+            previous.rename(spare)
+            return
+    shutil.rmtree(previous, ignore_errors=True)
+
+
 def publish(
     out: Path,
     files: Mapping[str, str | bytes],
     static: Path | None,
     after_write: Callable[[Path], None] | None = None,
     fill: Callable[[Path], None] | None = None,
+    spare: Path | None = None,
 ) -> None:
     """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step.
 
     ``fill(staging)``, when given, writes the files instead (``emit.emit``: in parallel, reusing
     unchanged files of the current ``out``). ``after_write(staging)`` runs once everything is
     written and before the swap, for build steps that read the written pages (the search index);
-    what it adds is published with them.
+    what it adds is published with them. With ``spare`` (a folder in the build cache), the site
+    swapped out is kept there instead of deleted, and the next build stages in it: ``fill`` then
+    finds an older site to bring up to date, not an empty folder, and no folder is deleted and made
+    again (on a disk mounted with ``discard`` that took 3.6 s for 1,300 folders).
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out.parent):
         _remove_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        if spare is not None and spare.is_dir():
+            with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
+                spare.rename(staging)  # replaces the empty folder
         try:
             if fill is not None:
                 fill(staging)
@@ -125,12 +143,12 @@ def publish(
             if not out.exists():
                 staging.rename(out)
             elif _exchange(staging, out):
-                shutil.rmtree(staging)  # it now holds the previous site
+                _retire(staging, spare)  # it now holds the previous site
             else:
                 retired = staging.with_name(staging.name.replace(".new-", ".old-"))
                 out.rename(retired)
                 staging.rename(out)
-                shutil.rmtree(retired, ignore_errors=True)
+                _retire(retired, spare)
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)

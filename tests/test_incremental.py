@@ -193,6 +193,22 @@ def test_rewording_a_claim_leaves_the_pages_that_only_list_the_controversy(tmp_p
     assert tree_digest(site) == scratch_build(content, tmp_path / "expected", templates)
 
 
+def test_a_rebuild_stages_in_the_site_before_last_and_keeps_its_folders(tmp_path: Path, workspace) -> None:
+    """The site swapped out is kept in the cache and brought up to date by the next build: no folder
+    is deleted and made again (slow on disks mounted with ``discard``)."""
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    folder = tmp_path / "site" / "controversies" / "ai-infrastructure-spending-returns"
+    build(options)
+    first = folder.stat().st_ino
+    for edit in (edit_body, reword_claim):
+        edit(content, templates)
+        build(options)
+    assert folder.stat().st_ino == first  # the first build's folders, back in service
+    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, workspace) -> None:
     content, templates = workspace
     options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
