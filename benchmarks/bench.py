@@ -61,7 +61,8 @@ SERVE_EDIT = """
 import re, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
-from ledger.pipeline import Options, build
+from ledger.pipeline import Options, build, tune_garbage_collector
+tune_garbage_collector()  # as build.py does
 options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]), cache=Path(sys.argv[3]), search=False, memory=True)
 build(options)
 page = options.content / "controversies" / "controversy-00001.md"

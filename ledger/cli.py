@@ -15,7 +15,7 @@ from pathlib import Path
 from . import generate
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check
+from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check, tune_garbage_collector
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -85,6 +85,7 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_garbage_collector()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")

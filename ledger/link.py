@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Body, Citation, Controversy, HistoryEntry, Position, Site, Source
 
@@ -17,9 +18,11 @@ CiteMark = tuple[int, str]
 """(reference number, id of the citing element): what a citation renders as."""
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One place on a page that cites a reference; References link back to it."""
+class Occurrence(NamedTuple):
+    """One place on a page that cites a reference; References link back to it.
+
+    A named tuple: a large site makes hundreds of thousands, and a frozen dataclass is slower to make.
+    """
 
     anchor: str
     label: str
@@ -82,13 +85,16 @@ class Numbering:
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
-        self.places: dict[str, list[Occurrence]] = defaultdict(list)
+        self.places: dict[str, list[Occurrence]] = {}
 
     def mark(self, source_id: str, label: str) -> CiteMark:
-        number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
-        anchor = f"cite-{number}-{len(self.places[source_id]) + 1}"
-        self.places[source_id].append(Occurrence(anchor, label))
-        return number, anchor
+        places = self.places.get(source_id)
+        if places is None:
+            self.numbers[source_id] = len(self.numbers) + 1
+            places = self.places[source_id] = []
+        anchor = f"cite-{self.numbers[source_id]}-{len(places) + 1}"
+        places.append(Occurrence(anchor, label))
+        return self.numbers[source_id], anchor
 
     def body(self, citations: tuple[Citation, ...]) -> tuple[CiteMark, ...]:
         return tuple(self.mark(c.source, c.section or "Text") for c in citations)
@@ -102,7 +108,10 @@ def number_references(
     numbers, places, mark = numbering.numbers, numbering.places, numbering.mark
     body_marks = numbering.body(body.citations)
     position_marks = {p.id: tuple(mark(s, f"Position {p.id}") for s in p.sources) for p in positions}
-    history_marks = {e.anchor: tuple(mark(s, f"History, {e.date.display}") for s in e.sources) for e in history}
+    history_marks = {}
+    for e in history:
+        label = f"History, {e.date.display}"
+        history_marks[e.anchor] = tuple(mark(s, label) for s in e.sources)
     references = tuple(
         Reference(number, site.sources[source_id], tuple(places[source_id])) for source_id, number in numbers.items()
     )
