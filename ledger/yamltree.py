@@ -79,6 +79,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml 0.2.6+ (PyYAML 6.0.4) stops deep flow nesting in its scanner
+            raise YamlError(ContentError(path, line, f"YAML nested more than {MAX_DEPTH} levels deep")) from None
         raise YamlError(ContentError(path, line, f"YAML syntax error: {problem}")) from None
     except yaml.reader.ReaderError as exc:
         line = first_line + text[: exc.position].count("\n")
