@@ -9,12 +9,14 @@ analysis can join the files without scraping pages.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import orjson
 
 from .history import confidence_trajectory, position_added
 from .link import Links
+from .memo import Memo
 from .model import Controversy, Event, HistoryEntry, Move, Proponent, Site, Source
 from .timeline import by_controversy
 
@@ -140,8 +142,14 @@ def _header(site: Site) -> dict[str, Any]:
     }
 
 
-def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> Iterator[bytes]:
-    """``data/ledger.json``: the whole record, in pieces written as they come (96 MB at 10,000 controversies)."""
+def ledger_file(
+    site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], remember: bool = False
+) -> Iterator[bytes]:
+    """``data/ledger.json``: the whole record, in pieces written as they come (96 MB at 10,000 controversies).
+
+    ``remember`` (``serve``): keep each controversy's piece for the next build in this process, which then
+    serializes only the edited ones (a one-off build does not: the pieces would all be in memory at once).
+    """
     base = site.config.base_url.rstrip("/") + "/"
     head, tail = _dumps(
         _header(site)
@@ -165,7 +173,7 @@ def ledger_file(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]
         }
     ).split(SPLICE, 1)
     yield head + b'\n  "controversies": '
-    yield from _records(site, links, events_of)
+    yield from _records(site, links, events_of, remember)
     yield tail
 
 
@@ -174,16 +182,32 @@ SPLICE = b'\n  "controversies": "(the controversies)"'
 a key two spaces in is a top-level key, and no string value holds a raw newline."""
 
 
-def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]]) -> Iterator[bytes]:
+_pieces: Memo[bytes] = Memo()
+"""``ledger.json``'s piece for each controversy, by what it shows (``_records``)."""
+
+
+def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], remember: bool) -> Iterator[bytes]:
     """The ``controversies`` list of ``ledger.json`` in pieces: each record serialized alone, no tree of them all."""
     if not site.controversies:
         yield b"[]"
         return
     yield b"[\n"
+    _pieces.new_pass()
+    base = site.config.base_url
     for i, c in enumerate(site.controversies.values()):
-        record = orjson.dumps(controversy_record(site, links, c, events_of[c.slug]), option=orjson.OPT_INDENT_2)
-        yield (b",\n    " if i else b"    ") + record.replace(b"\n", b"\n    ")
+        events = events_of[c.slug]
+        make = partial(_piece, site, links, c, events)
+        if remember:  # the record shows the controversy, its references, see-also slugs and events
+            see_also = tuple(other.slug for other in links.see_also[c.slug])
+            yield (b",\n" if i else b"") + _pieces.get((c, links.refs[c.slug]), (base, see_also, events), make)
+        else:
+            yield (b",\n" if i else b"") + make()
     yield b"\n  ]"
+
+
+def _piece(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> bytes:
+    record = orjson.dumps(controversy_record(site, links, c, events), option=orjson.OPT_INDENT_2)
+    return b"    " + record.replace(b"\n", b"\n    ")
 
 
 def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> bytes:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import unchanged
 from .cache import digest, engine_fingerprint, tree_fingerprint
 from .errors import ContentError
 from .search import SearchIndex
@@ -55,18 +57,40 @@ class Snapshot:
 
 
 def inputs_digest(
-    content: Path, templates: Path, static: Path, settings: str, revisions: Mapping[str, Revision]
+    content: Path,
+    templates: Path,
+    static: Path,
+    settings: str,
+    revisions: Mapping[str, Revision],
+    memory: bool = False,
 ) -> str:
-    """Digest of everything a build reads: content, templates and static files, settings and git dates."""
+    """Digest of everything a build reads: content, templates and static files, settings and git dates.
+
+    ``memory`` (``serve``): content files unchanged since this process last read them are not read again.
+    """
     parts: list[bytes | str] = [engine_fingerprint(), settings, tree_fingerprint(templates), tree_fingerprint(static)]
     parts += sorted(f"{path}={revision}" for path, revision in revisions.items())
     for name, path in _content_files(content):
-        if os.path.islink(path):
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:  # deleted since listed: as if it had not been there
+            continue
+        if stat.S_ISLNK(st.st_mode):
             parts += [name, "symlink", os.readlink(path)]
-        elif os.path.isfile(path):
-            with open(path, "rb") as stream:
-                parts += [name, stream.read()]
+        elif stat.S_ISREG(st.st_mode):
+            parts += [name, _file_digest(path, st, memory)]
     return digest(*parts)
+
+
+def _file_digest(path: str, st: os.stat_result, memory: bool) -> str:
+    if memory and (known := unchanged.recalled("input", path, st)) is not None:
+        return known
+    read_at = unchanged.now()
+    with open(path, "rb") as stream:
+        found = digest(stream.read())
+    if memory:
+        unchanged.remember("input", path, st, found, read_at)
+    return found
 
 
 def _content_files(content: Path) -> list[tuple[str, str]]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
+from .memo import Memo
 from .model import Body, Citation, Controversy, HistoryEntry, Position, Site, Source
 
 CiteMark = tuple[int, str]
@@ -118,11 +120,22 @@ def number_references(
     return PageRefs(references, body_marks, position_marks, history_marks)
 
 
+_numbered: Memo[PageRefs] = Memo()
+"""A page's references depend on the page and the sources alone: ``serve`` numbers only edited pages."""
+
+
 def link(site: Site) -> Links:
     """Resolve every cross-reference of a validated site."""
     controversies = site.controversies
-    refs = {slug: number_references(site, c.body, c.positions, c.history) for slug, c in controversies.items()}
-    refs |= {f"thread:{slug}": number_references(site, t.body) for slug, t in site.threads.items()}
+    _numbered.new_pass()
+    refs = {
+        slug: _numbered.get((c, site.sources), None, partial(number_references, site, c.body, c.positions, c.history))
+        for slug, c in controversies.items()
+    }
+    refs |= {
+        f"thread:{slug}": _numbered.get((t, site.sources), None, partial(number_references, site, t.body))
+        for slug, t in site.threads.items()
+    }
 
     related: dict[str, set[str]] = defaultdict(set)
     for slug, c in controversies.items():

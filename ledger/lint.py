@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from functools import partial
 from urllib.parse import urlsplit
 
 from .errors import ContentError
 from .load import display_path
+from .memo import Memo
 from .model import Site
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -104,6 +106,19 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+_registry_warnings: Memo[tuple[ContentError, ...]] = Memo()
+"""Warnings about the sources registry alone (thousands of URLs to compare), by registry: ``serve`` skips them."""
+REGISTRY_RULES = frozenset({unfindable_sources, duplicate_source_urls})
+
+
 def lint(site: Site, today: dt.date) -> list[ContentError]:
     """Every warning for a valid site, sorted by file and line."""
-    return sorted(warning for rule in RULES for warning in rule(site, today))
+    _registry_warnings.new_pass()
+    warnings = []
+    for rule in RULES:
+        if rule in REGISTRY_RULES:
+            make = partial(tuple, rule(site, today))
+            warnings += _registry_warnings.get((site.sources,), (rule.__name__, site.content_dir), make)
+        else:
+            warnings += rule(site, today)
+    return sorted(warnings)

@@ -16,6 +16,7 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
+from . import unchanged
 from .cache import Cache, digest
 from .errors import ContentError
 from .limits import MAX_BODY_CHARS, text_problem
@@ -262,13 +263,13 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
             try:
-                data = read_bytes(file, shown)
+                key = _parse_key(file, shown, cache)
             except YamlError as exc:
                 raw.errors.append(exc.error)
                 raw.unreadable.setdefault(folder, []).append(file.stem)
                 continue
             pending.append((folder, file.stem, shown))
-            hit = cache.get("parse", cache.key(shown, data))
+            hit = cache.get("parse", key)
             if hit is not None:
                 parsed[shown] = hit
             else:
@@ -282,6 +283,24 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
         else:
             raw.unreadable.setdefault(folder, []).append(slug)
     return raw
+
+
+def _parse_key(file: Path, shown: str, cache: Cache) -> str:
+    """The cache key of the file's parse; ``serve`` does not read again a file unchanged since it last did."""
+    if not cache.memory:
+        return cache.key(shown, read_bytes(file, shown))
+    try:
+        st = file.lstat()
+    except OSError:
+        st = None
+    purpose = f"parse {shown}"
+    if st is not None and (known := unchanged.recalled(purpose, str(file), st)) is not None:
+        return known
+    read_at = unchanged.now()
+    key = cache.key(shown, read_bytes(file, shown))
+    if st is not None:
+        unchanged.remember(purpose, str(file), st, key, read_at)
+    return key
 
 
 def suggest_slug(name: str) -> str:

@@ -137,7 +137,7 @@ def plan(
 
     try:
         bytecode = options.cache / "jinja" if options.cache is not None else None
-        planned = jobs(site, link(site), options.templates, revised, bytecode)
+        planned = jobs(site, link(site), options.templates, revised, bytecode, options.memory)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
@@ -196,7 +196,9 @@ def build(options: Options) -> BuildReport:
     inputs = ""
     if options.cache is not None:
         settings = repr((str(options.content), options.base_url, options.search))
-        inputs = incremental.inputs_digest(options.content, options.templates, options.static, settings, revised)
+        inputs = incremental.inputs_digest(
+            options.content, options.templates, options.static, settings, revised, options.memory
+        )
     day = incremental.today(options.today)
     if previous and (previous.inputs, previous.day) == (inputs, day) and incremental.listing(out) == previous.listing:
         if options.strict and previous.warnings:

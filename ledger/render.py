@@ -189,11 +189,13 @@ def jobs(
     templates: Path,
     revisions: Mapping[str, Revision] | None = None,
     bytecode: Path | None = None,
+    remember: bool = False,
 ) -> dict[str, Job]:
     """Every output file of the site, keyed by its path under the output folder, not yet made.
 
     ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
     ``bytecode``: where compiled templates are kept between processes.
+    ``remember``: this process will build again (``serve``): jobs may keep what the next build can reuse.
     """
     env = compiled(templates, tree_fingerprint(templates), bytecode)
     config = site.config
@@ -312,7 +314,7 @@ def jobs(
     for kind, file in feeds.FEED_FILES.items():
         out[file] = Job(file, partial(feeds.site_feed, site, kind), _deps({"c:*", "t:*", "s:*"}))
     out["data/ledger.json"] = Job(
-        "data/ledger.json", partial(export.ledger_file, site, links, events_of), _deps(every | {"b:*"})
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of, remember), _deps(every | {"b:*"})
     )
     lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
     unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)

@@ -10,14 +10,18 @@ fixed); the last good site stays on disk untouched.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import html
 import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -72,6 +76,26 @@ class SearchRefresher:
             time.sleep(0.02)
 
 
+@contextlib.contextmanager
+def collection_deferred() -> Iterator[None]:
+    """The cyclic garbage collector paused for a rebuild, and resumed once the browser was told to reload.
+
+    A rebuild allocates a few million short-lived objects: the collector scanned them some twenty
+    times, a fifth of the rebuild. Paused, it scans them once, after livereload has sent the reload
+    (the next turn of the event loop; at once when no loop runs, as in tests).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            try:
+                asyncio.get_running_loop().call_soon(gc.enable)
+            except RuntimeError:
+                gc.enable()
+
+
 class DevState:
     """The outcome of the latest build, shared with the request handler."""
 
@@ -83,7 +107,8 @@ class DevState:
     def rebuild(self, options: Options) -> bool:
         """Build once; remember and print the problems. True when the site was replaced."""
         try:
-            report = build(options)
+            with collection_deferred():
+                report = build(options)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
         except (OutputRefused, TemplateError) as exc:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from . import history, timeline
 from .errors import ContentError, ContentErrors, did_you_mean
 from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
+from .memo import Memo
 from .model import Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
 from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug, too_long
 from .yamltree import Map, Seq, field_lines, line_of
@@ -161,40 +163,65 @@ def _unknown(
             errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{hint}"))
 
 
+_clean: Memo[bool] = Memo()
+"""Whether a controversy's references all resolve, for the ids declared: ``serve`` checks only edited pages."""
+_declared: Declared | None = None
+"""The previous build's ids (the same object while they are equal: the key of ``_clean``)."""
+
+
 def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> None:
     """References between records: threads, proponents, sources, see-also, citations, dates."""
+    global _declared
+    if declared != _declared:
+        _declared = declared
+    same = _declared
+    _clean.new_pass()
     for thread in site.threads.values():
         _unknown(((c.source, c.line) for c in thread.body.citations), declared.sources, "source", thread.path, errors)
     for c in site.controversies.values():
-        _unknown([(c.thread, c.line_of("thread"))], declared.threads, "thread", c.path, errors)
+        found = len(errors)
+        if not _clean.get((c, same), None, partial(_resolves, c, same, errors)) and len(errors) == found:
+            _cross_check_controversy(c, same, errors)  # known to have problems: report them again
+
+
+def _resolves(c: Controversy, declared: Declared, errors: list[ContentError]) -> bool:
+    """Cross-check ``c``; whether it had no problem."""
+    found = len(errors)
+    _cross_check_controversy(c, declared, errors)
+    return len(errors) == found
+
+
+def _cross_check_controversy(c: Controversy, declared: Declared, errors: list[ContentError]) -> None:
+    """A controversy's references to other records, and its dates."""
+    _unknown([(c.thread, c.line_of("thread"))], declared.threads, "thread", c.path, errors)
+    _unknown(
+        ((s, c.line_of(f"see_also.{i}")) for i, s in enumerate(c.see_also)),
+        declared.controversies,
+        "controversy",
+        c.path,
+        errors,
+        where=" in 'see_also'",
+    )
+    if c.slug in c.see_also:
+        errors.append(ContentError(c.path, c.line_of("see_also"), "'see_also' lists this controversy itself"))
+    if c.updated < c.opened:
+        errors.append(
+            ContentError(c.path, c.line_of("updated"), f"'updated' ({c.updated}) is before 'opened' ({c.opened})")
+        )
+    for p in c.positions:
+        refs = [(s, p.line_of(f"proponents.{i}")) for i, s in enumerate(p.proponents)]
+        _unknown(refs, declared.proponents, "proponent", c.path, errors)
         _unknown(
-            ((s, c.line_of(f"see_also.{i}")) for i, s in enumerate(c.see_also)),
-            declared.controversies,
-            "controversy",
+            ((s, p.line_of(f"sources.{i}")) for i, s in enumerate(p.sources)),
+            declared.sources,
+            "source",
             c.path,
             errors,
-            where=" in 'see_also'",
         )
-        if c.slug in c.see_also:
-            errors.append(ContentError(c.path, c.line_of("see_also"), "'see_also' lists this controversy itself"))
-        if c.updated < c.opened:
-            errors.append(
-                ContentError(c.path, c.line_of("updated"), f"'updated' ({c.updated}) is before 'opened' ({c.opened})")
-            )
-        for p in c.positions:
-            refs = [(s, p.line_of(f"proponents.{i}")) for i, s in enumerate(p.proponents)]
-            _unknown(refs, declared.proponents, "proponent", c.path, errors)
-            _unknown(
-                ((s, p.line_of(f"sources.{i}")) for i, s in enumerate(p.sources)),
-                declared.sources,
-                "source",
-                c.path,
-                errors,
-            )
-        _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
-        for entry in c.history:
-            refs = [(s, entry.line_of(f"sources.{i}")) for i, s in enumerate(entry.sources)]
-            _unknown(refs, declared.sources, "source", c.path, errors, where=" in 'history'")
+    _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
+    for entry in c.history:
+        refs = [(s, entry.line_of(f"sources.{i}")) for i, s in enumerate(entry.sources)]
+        _unknown(refs, declared.sources, "source", c.path, errors, where=" in 'history'")
 
 
 def _raw_ids(value: object, key: str, container: Map) -> list[tuple[str, int]]:

@@ -6,12 +6,13 @@ import dataclasses
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ledger import emit, load
+from ledger import emit, load, unchanged
 from ledger.pipeline import Options, build
 from ledger.serve import DevState
 
@@ -240,8 +241,17 @@ def test_serve_rebuilds_only_what_an_edit_touched_and_matches_a_full_build(tmp_p
     assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
 
 
-def test_serve_patches_its_site_in_place_after_every_kind_of_edit(tmp_path: Path, workspace) -> None:
-    """``serve`` writes only the touched files into the folder it published, and gets the full build's bytes."""
+@pytest.mark.parametrize("trusted", [False, True], ids=["files just written", "files long unchanged"])
+def test_serve_patches_its_site_in_place_after_every_kind_of_edit(
+    tmp_path: Path, workspace, trusted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` writes only the touched files into the folder it published, and gets the full build's bytes.
+
+    ``trusted``: as if every file had been read long after it was written, so that files whose ``stat``
+    did not change are not read again (``unchanged.py``; fresh files are always read).
+    """
+    if trusted:
+        monkeypatch.setattr(unchanged, "now", lambda: time.time_ns() + 3600 * 10**9)
     content, templates = workspace
     out = tmp_path / "site"
     options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
