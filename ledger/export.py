@@ -8,7 +8,7 @@ analysis can join the files without scraping pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -151,6 +151,11 @@ def ledger_file(
     serializes only the edited ones (a one-off build does not: the pieces would all be in memory at once).
     """
     base = site.config.base_url.rstrip("/") + "/"
+    _registry_data.new_pass()
+
+    def registry(records: object, data: Callable[[Site], dict[str, Any]]) -> dict[str, Any]:
+        return _registry_data.get((records,), None, partial(data, site)) if remember else data(site)
+
     head, tail = _dumps(
         _header(site)
         | {
@@ -168,8 +173,8 @@ def ledger_file(
             ],
             "controversies": "(the controversies)",
             "events": [_event(e, base) for e in site.events],
-            "sources": {sid: _source(s) for sid, s in site.sources.items()},
-            "proponents": {slug: _proponent(p) for slug, p in site.proponents.items()},
+            "sources": registry(site.sources, _sources),
+            "proponents": registry(site.proponents, _proponents),
         }
     ).split(SPLICE, 1)
     yield head + b'\n  "controversies": '
@@ -180,6 +185,18 @@ def ledger_file(
 SPLICE = b'\n  "controversies": "(the controversies)"'
 """Where the controversies go in ``ledger.json`` once serialized one by one (they are most of it). Unique:
 a key two spaces in is a top-level key, and no string value holds a raw newline."""
+
+
+_registry_data: Memo[dict[str, Any]] = Memo()
+"""``ledger.json``'s sources and proponents, by registry (a few hundred bytes each, kept only in ``serve``)."""
+
+
+def _sources(site: Site) -> dict[str, Any]:
+    return {sid: _source(s) for sid, s in site.sources.items()}
+
+
+def _proponents(site: Site) -> dict[str, Any]:
+    return {slug: _proponent(p) for slug, p in site.proponents.items()}
 
 
 _pieces: Memo[bytes] = Memo()

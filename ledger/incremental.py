@@ -16,12 +16,14 @@ import os
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import unchanged
 from .cache import digest, engine_fingerprint, tree_fingerprint
 from .errors import ContentError
+from .memo import Memo
 from .search import SearchIndex
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
@@ -127,6 +129,7 @@ def versions(
     """
     previous = previous or {}
     found: dict[str, str] = {}
+    _registry_versions.new_pass()
     for doc in raw.controversies:
         if doc.slug not in site.controversies:
             continue
@@ -137,11 +140,19 @@ def versions(
         else:
             found[listed], found[row] = listed_version(site.controversies[doc.slug]), row_version(doc.slug, site)
     found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
-    found |= {f"s:{sid}": digest(repr(source)) for sid, source in site.sources.items()}
-    found |= {f"p:{slug}": digest(repr(proponent)) for slug, proponent in site.proponents.items()}
+    found |= _registry_versions.get((site.sources,), "s", partial(_record_versions, "s", site.sources))
+    found |= _registry_versions.get((site.proponents,), "p", partial(_record_versions, "p", site.proponents))
     found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
     found |= {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
     return found
+
+
+_registry_versions: Memo[dict[str, str]] = Memo()
+"""Versions of a registry's entries, by registry (``serve``: the same object while its file is unchanged)."""
+
+
+def _record_versions(kind: str, records: Mapping[str, object]) -> dict[str, str]:
+    return {f"{kind}:{key}": digest(repr(record)) for key, record in records.items()}
 
 
 def listed_version(c: Controversy) -> str:

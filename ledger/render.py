@@ -31,6 +31,7 @@ from .charts import step_chart
 from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
+from .memo import Memo
 from .model import Controversy, Event, PartialDate, Site
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
@@ -183,6 +184,22 @@ def _deps(keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(map(sys.intern, keys)))
 
 
+_controversy_deps: Memo[tuple[tuple[str, ...], tuple[str, ...]]] = Memo()
+"""What a controversy's page and data file show, by controversy (``serve`` lists them for edited pages only)."""
+
+
+def _controversy_deps_of(
+    c: Controversy, refs: PageRefs, neighbours: tuple[str, ...], events: tuple[Event, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``deps`` of a controversy's page and of its data file."""
+    slug = c.slug
+    shown = {f"c:{slug}", f"b:{slug}", *(f"s:{r.source.id}" for r in refs.references)}
+    shown |= {f"c:{other}" for other in neighbours} | {f"p:{s}" for p in c.positions for s in p.proponents}
+    shown |= {f"e:{e.id}" for e in events}
+    page = shown | {f"t:{c.thread}", f"rev:controversies/{slug}.md"}
+    return _deps(page), _deps(shown | {f"s:{s}" for e in events for s in e.sources})
+
+
 def jobs(
     site: Site,
     links: Links,
@@ -206,7 +223,7 @@ def jobs(
     def page(
         template: str,
         page: Page,
-        deps: set[str] | frozenset[str],
+        deps: set[str] | frozenset[str] | tuple[str, ...],
         lazy: Mapping[str, Callable[[], Any]] | None = None,
         **context: Any,
     ) -> None:
@@ -217,7 +234,7 @@ def jobs(
             computed = {name: compute() for name, compute in (lazy or {}).items()}
             return env.get_template(template).render(site=site, links=links, page=page, url=url, **context, **computed)
 
-        out[page.file] = Job(page.file, make, _deps(deps))
+        out[page.file] = Job(page.file, make, deps if isinstance(deps, tuple) else _deps(deps))
 
     def sources_of(refs: PageRefs) -> set[str]:
         return {f"s:{r.source.id}" for r in refs.references}
@@ -248,18 +265,20 @@ def jobs(
             partial(feeds.thread_feed, site, links, slug),
             _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
         )
+    _controversy_deps.new_pass()
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
         see_also = links.see_also[slug]
-        neighbours = {f"c:{other.slug}" for other in see_also}
-        proponents = {f"p:{s}" for p in c.positions for s in p.proponents}
-        events = {f"e:{e.id}" for e in events_of[slug]}
+        neighbours = tuple(other.slug for other in see_also)
+        page_deps, data_deps = _controversy_deps.get(
+            (c, refs),
+            (neighbours, events_of[slug]),
+            partial(_controversy_deps_of, c, refs, neighbours, events_of[slug]),
+        )
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),
-            {f"c:{slug}", f"b:{slug}", f"t:{c.thread}", f"rev:controversies/{slug}.md", *sources_of(refs), *neighbours}
-            | proponents
-            | events,
+            page_deps,
             controversy=c,
             thread=site.threads[c.thread],
             lazy={"body": partial(render_body, c.body)},
@@ -268,11 +287,10 @@ def jobs(
             events=events_of[slug],
             revision=revisions.get(f"controversies/{slug}.md"),
         )
-        event_sources = {f"s:{s}" for e in events_of[slug] for s in e.sources}
         out[f"data/controversies/{slug}.json"] = Job(
             f"data/controversies/{slug}.json",
             partial(export.controversy_file, site, links, c, events_of[slug]),
-            _deps({f"c:{slug}", f"b:{slug}", *sources_of(refs), *neighbours} | proponents | events | event_sources),
+            data_deps,
         )
     page(
         "proponents.html",
