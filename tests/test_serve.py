@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import shutil
 from pathlib import Path
+
+from ledger.serve import collection_deferred
 
 from .helpers import PROJECT, fetch, make_content, wait_for
 
@@ -125,3 +129,20 @@ def test_serve_never_answers_with_a_file_outside_the_site(server, tmp_path: Path
         connection.close()
         assert "SECRET-OUTSIDE-SITE" not in body, path
         assert response.status in (400, 403, 404), (path, response.status)
+
+
+def test_the_collector_resumes_after_the_rebuild_once_the_event_loop_turns() -> None:
+    """``serve`` pauses cyclic garbage collection during a rebuild and resumes it after livereload's reload."""
+    assert gc.isenabled()
+    with collection_deferred():
+        assert not gc.isenabled()
+    assert gc.isenabled()  # no event loop (a test, the first build): at once
+
+    async def rebuild_in_the_loop() -> bool:
+        with collection_deferred():
+            pass
+        still_paused = not gc.isenabled()  # the reload is sent in this turn of the loop
+        await asyncio.sleep(0)
+        return still_paused and gc.isenabled()
+
+    assert asyncio.run(rebuild_in_the_loop())
