@@ -10,7 +10,6 @@ fixed); the last good site stays on disk untouched.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import dataclasses
@@ -21,13 +20,14 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
 from livereload import Server
 from livereload.handlers import StaticFileHandler
 from markupsafe import escape
+from tornado.ioloop import IOLoop
 
 from . import csp
 from .errors import ContentErrors
@@ -77,12 +77,12 @@ class SearchRefresher:
 
 
 @contextlib.contextmanager
-def collection_deferred() -> Iterator[None]:
-    """The cyclic garbage collector paused for a rebuild, and resumed once the browser was told to reload.
+def collection_deferred(resume: Callable[[Callable[[], None]], object] | None = None) -> Iterator[None]:
+    """The cyclic garbage collector paused for a rebuild, and resumed by ``resume`` (default: at once).
 
     A rebuild allocates a few million short-lived objects: the collector scanned them some twenty
-    times, a fifth of the rebuild. Paused, it scans them once, after livereload has sent the reload
-    (the next turn of the event loop; at once when no loop runs, as in tests).
+    times, a fifth of the rebuild. ``serve`` resumes it in the next turn of its event loop, once
+    livereload has told the browser to reload: the objects are then scanned once, off the wait.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -90,10 +90,11 @@ def collection_deferred() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            try:
-                asyncio.get_running_loop().call_soon(gc.enable)
-            except RuntimeError:
-                gc.enable()
+            (resume or _now)(gc.enable)
+
+
+def _now(callback: Callable[[], None]) -> None:
+    callback()
 
 
 class DevState:
@@ -103,11 +104,13 @@ class DevState:
         self.lock = threading.Lock()
         self.problems: list[str] = []
         self.search = SearchRefresher()
+        self.resume: Callable[[Callable[[], None]], object] | None = None
+        """Runs a callback after the browser was told to reload (``collection_deferred``); ``None``: at once."""
 
     def rebuild(self, options: Options) -> bool:
         """Build once; remember and print the problems. True when the site was replaced."""
         try:
-            with collection_deferred():
+            with collection_deferred(self.resume):
                 report = build(options)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
@@ -196,6 +199,7 @@ def serve(options: Options, port: int = 8000, host: str = "127.0.0.1") -> int:
     Path(options.out).mkdir(parents=True, exist_ok=True)
     server = Server()
     server.SFH = handler_for(state)
+    state.resume = lambda callback: IOLoop.current().add_callback(callback)  # rebuilds run in the server's loop
     for folder in (options.content, options.templates, options.static):
         server.watch(str(folder), lambda: state.rebuild(options), delay=0.2)
     server.serve(port=port, host=host, root=str(options.out), open_url_delay=None, restart_delay=0)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ledger.serve import collection_deferred
@@ -131,18 +131,16 @@ def test_serve_never_answers_with_a_file_outside_the_site(server, tmp_path: Path
         assert response.status in (400, 403, 404), (path, response.status)
 
 
-def test_the_collector_resumes_after_the_rebuild_once_the_event_loop_turns() -> None:
-    """``serve`` pauses cyclic garbage collection during a rebuild and resumes it after livereload's reload."""
+def test_the_collector_is_paused_for_a_rebuild_until_resumed_after_the_reload() -> None:
+    """``serve`` pauses cyclic garbage collection during a rebuild, resumed by its event loop after the reload."""
     assert gc.isenabled()
     with collection_deferred():
         assert not gc.isenabled()
-    assert gc.isenabled()  # no event loop (a test, the first build): at once
+    assert gc.isenabled()  # nothing to wait for (the first build, tests): at once
 
-    async def rebuild_in_the_loop() -> bool:
-        with collection_deferred():
-            pass
-        still_paused = not gc.isenabled()  # the reload is sent in this turn of the loop
-        await asyncio.sleep(0)
-        return still_paused and gc.isenabled()
-
-    assert asyncio.run(rebuild_in_the_loop())
+    scheduled: list[Callable[[], None]] = []  # the server's event loop, in the turn after the reload is sent
+    with collection_deferred(scheduled.append):
+        assert not gc.isenabled()
+    assert not gc.isenabled() and len(scheduled) == 1
+    scheduled.pop()()
+    assert gc.isenabled()
