@@ -9,6 +9,7 @@ proponent → positions, source → pages.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -124,8 +125,18 @@ _numbered: Memo[PageRefs] = Memo()
 """A page's references depend on the page and the sources alone: ``serve`` numbers only edited pages."""
 
 
+_last: tuple[Site, Links] | None = None
+"""The previous build's site and links, in this process."""
+
+
 def link(site: Site) -> Links:
-    """Resolve every cross-reference of a validated site."""
+    """Resolve every cross-reference of a validated site.
+
+    A rebuild in the same process (``serve``) starts from the previous build's links when only a few
+    controversies changed (new objects; ``validate`` keeps the others): thread lists, holdings,
+    citations and See also are then remade only where a changed controversy was or now is.
+    """
+    global _last
     controversies = site.controversies
     _numbered.new_pass()
     refs = {
@@ -136,16 +147,53 @@ def link(site: Site) -> Links:
         f"thread:{slug}": _numbered.get((t, site.sources), None, partial(number_references, site, t.body))
         for slug, t in site.threads.items()
     }
-
     related: dict[str, set[str]] = defaultdict(set)
     for slug, c in controversies.items():
         for other in c.see_also:
             related[slug].add(other)
             related[other].add(slug)
+    changed = _changed_since(_last, site)
+    if _last is not None and changed is not None:
+        links = _relink(*_last, site, refs, related, changed)
+    else:
+        links = _link_all(site, refs, related)
+    _last = (site, links)
+    return links
 
-    def by_title(items: set[str]) -> tuple[Controversy, ...]:
-        return tuple(sorted((controversies[s] for s in items), key=lambda c: (c.title, c.slug)))
 
+def _changed_since(last: tuple[Site, Links] | None, site: Site) -> set[str] | None:
+    """Slugs of the controversies that are new objects since ``last``; ``None``: link everything again
+    (another record set, other registries, or so many changes that relinking all is as quick)."""
+    if last is None:
+        return None
+    old = last[0]
+    if old.sources is not site.sources or old.proponents is not site.proponents:
+        return None
+    if old.threads.keys() != site.threads.keys() or old.controversies.keys() != site.controversies.keys():
+        return None
+    changed = {slug for slug, c in site.controversies.items() if old.controversies[slug] is not c}
+    return changed if len(changed) * 8 <= len(site.controversies) else None
+
+
+def _by_title(controversies: Iterable[Controversy]) -> tuple[Controversy, ...]:
+    return tuple(sorted(controversies, key=lambda c: (c.title, c.slug)))
+
+
+def _newest_first(controversies: Iterable[Controversy]) -> tuple[Controversy, ...]:
+    return tuple(sorted(controversies, key=lambda c: (-c.updated.toordinal(), c.title, c.slug)))
+
+
+def _holding_order(holdings: Iterable[Holding]) -> tuple[Holding, ...]:
+    """By controversy title, position id, then slug: a total order, so relinking a few gives the same list."""
+    return tuple(sorted(holdings, key=lambda h: (h.controversy.title, h.position.id, h.controversy.slug)))
+
+
+def _citing_order(citing: Iterable[Citing]) -> tuple[Citing, ...]:
+    return tuple(sorted(citing, key=lambda c: (c.controversy.title, c.controversy.slug)))
+
+
+def _link_all(site: Site, refs: dict[str, PageRefs], related: dict[str, set[str]]) -> Links:
+    controversies = site.controversies
     by_thread: dict[str, list[Controversy]] = defaultdict(list)
     holdings: dict[str, list[Holding]] = defaultdict(list)
     cited_by: dict[str, list[Citing]] = defaultdict(list)
@@ -156,20 +204,49 @@ def link(site: Site) -> Links:
                 holdings[proponent].append(Holding(c, p))
         for reference in refs[slug].references:
             cited_by[reference.source.id].append(Citing(c, reference.number))
-
-    def newest_first(items: list[Controversy]) -> tuple[Controversy, ...]:
-        return tuple(sorted(items, key=lambda c: (-c.updated.toordinal(), c.title, c.slug)))
-
     return Links(
         refs=refs,
-        see_also={slug: by_title(related[slug]) for slug in controversies},
-        thread_controversies={slug: newest_first(by_thread[slug]) for slug in site.threads},
-        holdings={
-            slug: tuple(sorted(holdings[slug], key=lambda h: (h.controversy.title, h.position.id)))
-            for slug in site.proponents
-        },
-        cited_by={
-            sid: tuple(sorted(cited_by[sid], key=lambda c: (c.controversy.title, c.controversy.slug)))
-            for sid in site.sources
-        },
+        see_also={slug: _by_title(controversies[s] for s in related[slug]) for slug in controversies},
+        thread_controversies={slug: _newest_first(by_thread[slug]) for slug in site.threads},
+        holdings={slug: _holding_order(holdings[slug]) for slug in site.proponents},
+        cited_by={sid: _citing_order(cited_by[sid]) for sid in site.sources},
     )
+
+
+def _relink(
+    old_site: Site,
+    old: Links,
+    site: Site,
+    refs: dict[str, PageRefs],
+    related: dict[str, set[str]],
+    changed: set[str],
+) -> Links:
+    """``_link_all``'s result, from ``old`` (the links of ``old_site``): every list a changed controversy was
+    or is now in is made again from its other members (the same objects) and the changed ones."""
+    controversies = site.controversies
+    before = [old_site.controversies[slug] for slug in changed]
+    after = [controversies[slug] for slug in changed]
+
+    see_also = dict(old.see_also)
+    touched = set(changed).union(*(related[slug] for slug in changed))
+    touched |= {other.slug for slug in changed for other in old.see_also[slug]}
+    for slug in touched:
+        see_also[slug] = _by_title(controversies[s] for s in related[slug])
+
+    thread_controversies = dict(old.thread_controversies)
+    for thread in {c.thread for c in (*before, *after)}:
+        kept = [c for c in old.thread_controversies[thread] if c.slug not in changed]
+        thread_controversies[thread] = _newest_first([*kept, *(c for c in after if c.thread == thread)])
+
+    holdings = dict(old.holdings)
+    for proponent in {s for c in (*before, *after) for p in c.positions for s in p.proponents}:
+        kept = [h for h in old.holdings[proponent] if h.controversy.slug not in changed]
+        new = [Holding(c, p) for c in after for p in c.positions if proponent in p.proponents]
+        holdings[proponent] = _holding_order([*kept, *new])
+
+    cited_by = dict(old.cited_by)
+    for sid in {r.source.id for slug in changed for r in (*old.refs[slug].references, *refs[slug].references)}:
+        kept_citing = [x for x in old.cited_by[sid] if x.controversy.slug not in changed]
+        new_citing = [Citing(c, r.number) for c in after for r in refs[c.slug].references if r.source.id == sid]
+        cited_by[sid] = _citing_order([*kept_citing, *new_citing])
+    return Links(refs, see_also, thread_controversies, holdings, cited_by)
