@@ -85,6 +85,8 @@ def tree_fingerprint(root: Path) -> str:
 
 _memory: dict[tuple[str, str, str], Any] = {}
 """Entries this process already read or wrote, by (root, kind, key): ``serve`` rebuilds skip the disk."""
+_used: set[tuple[str, str, str]] = set()
+"""Entries of ``_memory`` read or written since the last ``forget_unused``."""
 
 
 class Cache:
@@ -110,6 +112,7 @@ class Cache:
         if self.root is None:
             return None
         if self.memory and (str(self.root), kind, key) in _memory:
+            _used.add((str(self.root), kind, key))
             return _memory[str(self.root), kind, key]
         file = self._file(kind, key)
         try:
@@ -120,6 +123,7 @@ class Cache:
             os.utime(file)  # recently used: spared by prune
         if self.memory:
             _memory[str(self.root), kind, key] = value
+            _used.add((str(self.root), kind, key))
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
@@ -127,6 +131,7 @@ class Cache:
             return
         if self.memory:
             _memory[str(self.root), kind, key] = value
+            _used.add((str(self.root), kind, key))
         file = self._file(kind, key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -136,6 +141,14 @@ class Cache:
             os.replace(temp, file)
         except OSError:
             return  # a cache that cannot be written only costs time
+
+    def forget_unused(self) -> None:
+        """Drop this cache's in-memory entries no build used since the last call: the parses of a file's
+        earlier versions, say; ``serve`` calls it after each build, so a long session does not grow."""
+        root = str(self.root)
+        for entry in [entry for entry in _memory if entry[0] == root and entry not in _used]:
+            del _memory[entry]
+        _used.difference_update([entry for entry in _used if entry[0] == root])
 
     def prune(self, max_age: float = MAX_AGE) -> None:
         """Remove entries unused for ``max_age`` seconds (a build keeps touching the ones it reads); once a day."""

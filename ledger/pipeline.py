@@ -232,6 +232,7 @@ def build(options: Options) -> BuildReport:
             snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
             snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static
             cache.put("snapshot", snapshot_key, snapshot)
+            cache.forget_unused()
             return report
 
     def fill(staging: Path) -> None:
@@ -256,6 +257,8 @@ def build(options: Options) -> BuildReport:
         _published[out] = snapshot.folder
         cache.put("snapshot", snapshot_key, snapshot)
         cache.prune()
+        if options.memory:
+            cache.forget_unused()
     return report
 
 

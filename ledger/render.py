@@ -28,7 +28,7 @@ from jinja2.runtime import Context
 from . import csp, export, feeds, github, history, timeline
 from .cache import tree_fingerprint
 from .charts import step_chart
-from .link import Links, PageRefs
+from .link import Holding, Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
 from .memo import Memo
@@ -200,6 +200,31 @@ def _controversy_deps_of(
     return _deps(page), _deps(shown | {f"s:{s}" for e in events for s in e.sources})
 
 
+_shown: Memo[tuple[str, ...]] = Memo()
+"""What a thread's page and feed and a proponent's page show, by the lists ``link`` made them (the same
+objects in ``serve`` when no controversy in them changed)."""
+
+
+def _thread_deps(
+    slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]
+) -> tuple[str, ...]:
+    shown = {f"t:{slug}", f"rev:threads/{slug}.md", *(f"s:{r.source.id}" for r in refs.references)}
+    shown |= {f"c:{c.slug}" for c in controversies} | {f"e:{e.id}" for e in events}
+    # the who-holds-what matrix: a row per proponent of a position here
+    return _deps(shown | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents})
+
+
+def _thread_feed_deps(slug: str, controversies: tuple[Controversy, ...]) -> tuple[str, ...]:
+    history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
+    return _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources})
+
+
+def _proponent_deps(slug: str, holdings: tuple[Holding, ...]) -> tuple[str, ...]:
+    # the position's sources are shown by title
+    shown = {f"p:{slug}"} | {f"c:{h.controversy.slug}" for h in holdings}
+    return _deps(shown | {f"s:{s}" for h in holdings for s in h.position.sources})
+
+
 def jobs(
     site: Site,
     links: Links,
@@ -236,10 +261,9 @@ def jobs(
 
         out[page.file] = Job(page.file, make, deps if isinstance(deps, tuple) else _deps(deps))
 
-    def sources_of(refs: PageRefs) -> set[str]:
-        return {f"s:{r.source.id}" for r in refs.references}
-
     every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
+    _controversy_deps.new_pass()
+    _shown.new_pass()
     page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "r:*"})
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
@@ -248,10 +272,11 @@ def jobs(
         page(
             "thread.html",
             Page(f"threads/{slug}/", thread.title, thread.summary),
-            {f"t:{slug}", f"rev:threads/{slug}.md", *sources_of(refs), *(f"c:{c.slug}" for c in controversies)}
-            # the who-holds-what matrix: a row per proponent of a position here
-            | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents}
-            | {f"e:{e.id}" for e in events},
+            _shown.get(
+                (refs, controversies),
+                ("thread", slug, events),
+                partial(_thread_deps, slug, refs, controversies, events),
+            ),
             thread=thread,
             lazy={"matrix": partial(thread_matrix, site, links, slug), "body": partial(render_body, thread.body)},
             refs=refs,
@@ -259,13 +284,11 @@ def jobs(
             events=events,
             revision=revisions.get(f"threads/{slug}.md"),
         )
-        history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
         out[f"threads/{slug}/feed.xml"] = Job(
             f"threads/{slug}/feed.xml",
             partial(feeds.thread_feed, site, links, slug),
-            _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources}),
+            _shown.get((controversies,), ("feed", slug), partial(_thread_feed_deps, slug, controversies)),
         )
-    _controversy_deps.new_pass()
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
         see_also = links.see_also[slug]
@@ -303,10 +326,7 @@ def jobs(
         page(
             "proponent.html",
             Page(f"proponents/{slug}/", proponent.name, description),
-            {f"p:{slug}"}
-            | {f"c:{h.controversy.slug}" for h in holdings}
-            # the position's sources are shown by title
-            | {f"s:{s}" for h in holdings for s in h.position.sources},
+            _shown.get((holdings,), ("proponent", slug), partial(_proponent_deps, slug, holdings)),
             proponent=proponent,
             holdings=holdings,
         )

@@ -77,6 +77,10 @@ def _checked_registry(
     raw: RawContent, name: str, value: Map | None, record: Record, make: Callable[..., T], errors: list[ContentError]
 ) -> dict[str, T]:
     key = raw.digests.get(name, "")
+    if key not in _registries and len(_registries) > 8:  # earlier versions of the file, edited under ``serve``
+        current = set(raw.digests.values())
+        for stale in [digest for digest in _registries if digest not in current]:
+            del _registries[stale]
     if key not in _registries:
         found: list[ContentError] = []
         entries = _registry(value, record, display_path(raw.root, name), make, found)
@@ -140,6 +144,30 @@ def _controversy(doc: Document) -> tuple[Controversy | None, list[ContentError]]
     if doc.digest:
         _checked[doc.digest] = (controversy, errors)
     return controversy, errors
+
+
+_checked_threads: dict[str, tuple[Thread | None, list[ContentError]]] = {}
+"""``_thread`` results by document digest, as ``_checked``."""
+
+
+def _thread(doc: Document) -> tuple[Thread | None, list[ContentError]]:
+    if doc.digest and doc.digest in _checked_threads:
+        return _checked_threads[doc.digest]
+    errors: list[ContentError] = []
+    thread = None
+    if (fields := _document_fields(doc, THREAD, errors)) is not None:
+        thread = Thread(slug=doc.slug, path=doc.path, body=doc.body, **fields)
+    if doc.digest:
+        _checked_threads[doc.digest] = (thread, errors)
+    return thread, errors
+
+
+def _forget_others(checked: dict[str, Any], documents: list[Document]) -> None:
+    """Drop the results of file versions no longer in the content (edited since): ``serve`` does not grow."""
+    if len(checked) > 2 * len(documents) + 16:
+        current = {doc.digest for doc in documents}
+        for stale in [digest for digest in checked if digest not in current]:
+            del checked[stale]
 
 
 def _unknown(
@@ -279,8 +307,10 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
 
     threads: dict[str, Thread] = {}
     for doc in raw.threads:
-        if (fields := _document_fields(doc, THREAD, errors)) is not None:
-            threads[doc.slug] = Thread(slug=doc.slug, path=doc.path, body=doc.body, **fields)
+        thread, doc_errors = _thread(doc)
+        errors.extend(doc_errors)
+        if thread is not None:
+            threads[doc.slug] = thread
 
     controversies: dict[str, Controversy] = {}
     invalid: list[Document] = []
@@ -291,6 +321,8 @@ def validate(raw: RawContent) -> tuple[Site, list[ContentError]]:
             invalid.append(doc)
         else:
             controversies[doc.slug] = controversy
+    _forget_others(_checked, raw.controversies)
+    _forget_others(_checked_threads, raw.threads)
 
     if config is None:
         raise ContentErrors(
