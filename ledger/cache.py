@@ -126,12 +126,16 @@ class Cache:
             _used.add((str(self.root), kind, key))
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        if self.root is None:
-            return
+    def remember(self, kind: str, key: str, value: Any) -> None:
+        """Keep an entry in this process only (``serve``), e.g. one a worker process wrote to disk."""
         if self.memory:
             _memory[str(self.root), kind, key] = value
             _used.add((str(self.root), kind, key))
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.root is None:
+            return
+        self.remember(kind, key, value)
         file = self._file(kind, key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
