@@ -8,6 +8,7 @@ there is, the same function runs in-process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -51,7 +52,9 @@ def fork_map(fn: Callable[[list[T]], R], items: Sequence[T], workers: int) -> li
     chunks = chunked(items, workers * 4)
     _task = lambda index: fn(chunks[index])  # noqa: E731  (workers inherit it through fork)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # a worker collects cycles even if this process paused its collector (``serve.collection_deferred``):
+        # rendering thousands of pages leaves tens of thousands of cyclic objects
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             return pool.map(_run, range(len(chunks)), chunksize=1)  # type: ignore[return-value]
     finally:
         _task = None
