@@ -182,10 +182,18 @@ def main() -> None:
     for n in args.n:
         print(f"N = {n:,} …", file=sys.stderr, flush=True)
         results.append(bench(n, args.runs, args.work, not args.no_search))
+    check = startup(args.runs)
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; medians of {args.runs} runs.\n")
     print(table(results))
+    print(f"\n`build.py check` on the shipped content (startup): {check * 1000:.0f} ms")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n")
+        args.json.write_text(json.dumps({"sizes": results, "check_shipped": check}, indent=2) + "\n")
+
+
+def startup(runs: int) -> float:
+    """Median wall time of ``build.py check`` on the shipped content: what a contributor waits for first."""
+    command = [sys.executable, str(PROJECT / "build.py"), "check", "--content", str(PROJECT / "content")]
+    return statistics.median(measure(command)["wall"] for _ in range(max(runs, 5)))
 
 
 if __name__ == "__main__":

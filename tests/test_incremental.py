@@ -311,3 +311,4 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     assert table, result.stdout
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
     assert cells[1] == "106" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
+    assert "`build.py check` on the shipped content (startup): " in result.stdout
