@@ -122,11 +122,15 @@ class Cache:
             _memory[str(self.root), kind, key] = value
         return value
 
+    def remember(self, kind: str, key: str, value: Any) -> None:
+        """Keep ``value`` for this process's next build (``serve``) without writing it (a worker did)."""
+        if self.memory:
+            _memory[str(self.root), kind, key] = value
+
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        if self.memory:
-            _memory[str(self.root), kind, key] = value
+        self.remember(kind, key, value)
         file = self._file(kind, key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)

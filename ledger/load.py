@@ -9,6 +9,7 @@ by all cores (``parallel.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
+from . import spill
 from .cache import Cache, digest
 from .errors import ContentError
 from .limits import MAX_BODY_CHARS, text_problem
@@ -157,16 +159,27 @@ def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) 
             except YamlError as exc:  # changed since it was first read
                 results.append(("", shown, (None, [exc.error])))
                 continue
-            results.append((cache.key(shown, data), shown, parse_document(slug, shown, data)))
+            key, result = cache.key(shown, data), parse_document(slug, shown, data)
+            cache.put("parse", key, result)  # whole, and here: the body's texts never reach the parent
+            results.append((key, shown, spilled(result)))
         return results
 
+    spill.prepare()  # one folder for every worker's bodies, removed when this process exits
     parsed: dict[str, Parsed] = {}
     for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
         for key, shown, result in results:
             parsed[shown] = result
             if key:
-                cache.put("parse", key, result)
+                cache.remember("parse", key, result)
     return parsed
+
+
+def spilled(parsed: Parsed) -> Parsed:
+    """``parsed`` with its body's long texts moved to the spill file (``spill.py``): few read them, later."""
+    document, errors = parsed
+    if document is None or not isinstance(document.body.markup, str):
+        return parsed
+    return dataclasses.replace(document, body=document.body.spilled()), errors
 
 
 def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
@@ -268,9 +281,12 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
                 raw.unreadable.setdefault(folder, []).append(file.stem)
                 continue
             pending.append((folder, file.stem, shown))
-            hit = cache.get("parse", cache.key(shown, data))
+            key = cache.key(shown, data)
+            hit = cache.get("parse", key)
             if hit is not None:
-                parsed[shown] = hit
+                parsed[shown] = spilled(hit)
+                if parsed[shown] is not hit:  # ``serve`` keeps the spilled one for its next build
+                    cache.remember("parse", key, parsed[shown])
             else:
                 misses.append((file.stem, shown, file))
     parsed |= parse_files(misses, cache, workers)

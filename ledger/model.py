@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .spill import Stored, fetch, store
+
 MONTHS = (
     "January",
     "February",
@@ -92,13 +94,32 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's."""
+    """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's.
 
-    html: str
-    """The body as HTML (trusted: raw HTML escaped, links checked)."""
+    Its HTML and Markdown may be in a spill file (``spill.py``): only the page and the export read them.
+    """
+
+    markup: str | Stored
+    """The body as HTML (trusted: raw HTML escaped, links checked); read it as ``html``."""
     citations: tuple[Citation, ...]
-    text: str = ""
-    """The Markdown as written (for the data export)."""
+    markdown: str | Stored = ""
+    """The Markdown as written (for the data export); read it as ``text``."""
+
+    @property
+    def html(self) -> str:
+        return fetch(self.markup)
+
+    @property
+    def text(self) -> str:
+        return fetch(self.markdown)
+
+    def spilled(self) -> Body:
+        """The same body with its long texts moved out of memory (``spill.store``)."""
+        return Body(
+            store(self.markup) if isinstance(self.markup, str) else self.markup,
+            self.citations,
+            store(self.markdown) if isinstance(self.markdown, str) else self.markdown,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,10 @@ def plan(
     start = time.perf_counter()
     raw = load(options.content, cache, options.jobs or cpu_count())
     site, warnings = check(options, raw)
+    from .incremental import versions
+
+    found = versions(raw, site, revised, previous and previous.versions)
+    del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
     from jinja2 import TemplateSyntaxError
@@ -141,9 +145,7 @@ def plan(
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
-    from .incremental import versions
-
-    return Plan(versions(raw, site, revised, previous and previous.versions), site, warnings, planned, revised)
+    return Plan(found, site, warnings, planned, revised)
 
 
 def render(options: Options) -> Output:
