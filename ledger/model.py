@@ -7,6 +7,7 @@ file is the schema that documents it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .spill import Stored, fetch, store
@@ -27,7 +28,7 @@ MONTHS = (
 )
 
 
-def line_in(lines: dict[str, int], key: str, default: int) -> int:
+def line_in(lines: Mapping[str, int], key: str, default: int) -> int:
     """Line of ``key`` (``sources.1`` falls back to ``sources``), else ``default``: for cross-reference messages."""
     return lines.get(key) or lines.get(key.split(".")[0]) or default
 
@@ -158,7 +159,7 @@ class Position:
     sources: tuple[str, ...] = ()
     crux: str | None = None
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key and list item (``sources.1``), for messages about cross-references."""
 
     def line_of(self, key: str) -> int:
@@ -191,7 +192,7 @@ class HistoryEntry:
     anchor: str = ""
     """``history-<date>-<n>``: the n-th entry of that date, stable when other dates are added."""
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
         return line_in(self.lines, key, self.line)
@@ -214,7 +215,7 @@ class Controversy:
     summary: str | None = None
     see_also: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each front-matter key and list item (``see_also.0``), for cross-reference messages."""
 
     def line_of(self, key: str) -> int:
@@ -267,7 +268,7 @@ class Event:
     sources: tuple[str, ...] = ()
     controversies: tuple[str, ...] = ()
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
         return line_in(self.lines, key, self.line)

@@ -46,3 +46,14 @@ def test_billion_laughs_is_refused_quickly() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("\n".join(lines), "bomb.yaml")
     assert "too many YAML values" in str(caught.value)
+
+
+def test_records_laid_out_alike_share_their_keys_and_keep_every_line() -> None:
+    first = field_lines(parse_yaml("a: 1\nb: [x, y]\n", "f.yaml", first_line=3))
+    second = field_lines(parse_yaml("a: 2\n\nb: [z, w]\n", "g.yaml"))
+    assert first == {"a": 3, "b": 4, "b.0": 4, "b.1": 4} and second == {"a": 1, "b": 3, "b.0": 3, "b.1": 3}
+    assert first._index is second._index  # one index for the layout, not a dict per record
+    assert (first.get("c"), first.get("b.1"), second["b"], len(first), list(first)) == (None, 4, 3, 4, list(first))
+    import pickle
+
+    assert pickle.loads(pickle.dumps(first)) == first
