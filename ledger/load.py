@@ -9,6 +9,7 @@ by all cores (``parallel.py``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -164,7 +165,8 @@ def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) 
             results.append((key, shown, spilled(result)))
         return results
 
-    spill.prepare()  # one folder for every worker's bodies, removed when this process exits
+    with contextlib.suppress(OSError):  # (without one, bodies stay in memory)
+        spill.prepare()  # one folder for every worker's bodies, removed when this process exits
     parsed: dict[str, Parsed] = {}
     for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
         for key, shown, result in results:

@@ -128,12 +128,12 @@ def plan(
     start = time.perf_counter()
     raw = load(options.content, cache, options.jobs or cpu_count())
     site, warnings = check(options, raw)
+    timings["load+validate"] = time.perf_counter() - start
+    start = time.perf_counter()
     from .incremental import versions
 
     found = versions(raw, site, revised, previous and previous.versions)
     del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
-    timings["load+validate"] = time.perf_counter() - start
-    start = time.perf_counter()
     from jinja2 import TemplateSyntaxError
 
     from .link import link

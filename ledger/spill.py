@@ -76,23 +76,33 @@ def _alive(pid: int) -> bool:
 
 
 def store(text: str) -> str | Stored:
-    """``text``, or where it was written if it is long enough to be worth the trip to the disk."""
+    """``text``, or where it was written if it is long enough to be worth the trip to the disk.
+
+    Without a writable temporary folder, or with a full disk, the text stays in memory, as it always could.
+    """
     global _writer
     if len(text) < SMALL:
         return text
+    try:
+        return _append(text.encode("utf-8"))
+    except OSError:
+        _writer = None  # reopened next time, its end found again
+        return text
+
+
+def _append(data: bytes) -> Stored:
+    global _writer
     pid = os.getpid()
-    folder = prepare()
+    path = os.path.join(prepare(), str(pid))
     if _writer is None or _writer[0] != pid:
-        path = os.path.join(folder, str(pid))
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
         _writer = (pid, fd, os.fstat(fd).st_size)
-    data = text.encode("utf-8")
     _, fd, offset = _writer
     written = 0
     while written < len(data):  # O_APPEND: lands at the end, which is ``offset`` (only this process writes here)
         written += os.write(fd, data[written:])
     _writer = (pid, fd, offset + len(data))
-    return Stored(os.path.join(folder, str(pid)), offset, len(data))
+    return Stored(path, offset, len(data))
 
 
 def fetch(value: str | Stored) -> str:

@@ -56,3 +56,14 @@ def test_folders_left_by_dead_processes_are_swept(tmp_path: Path, monkeypatch: p
     folder = spill.prepare()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([folder.split("/")[-1], "ledger-spill-not-a-pid"])
     spill._remove(folder)
+
+
+def test_without_a_writable_temporary_folder_texts_stay_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(spill, "_folder", None)
+    monkeypatch.setattr(spill, "_writer", None)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    text = "z" * (SMALL * 2)
+    assert store(text) is text
