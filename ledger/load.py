@@ -292,6 +292,8 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
             else:
                 misses.append((file.stem, shown, file))
     parsed |= parse_files(misses, cache, workers)
+    with contextlib.suppress(OSError):
+        spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
     for folder, slug, shown in pending:
         document, errors = parsed[shown]
         raw.errors.extend(errors)

@@ -4,9 +4,11 @@ A parsed body's HTML and Markdown are most of what a build holds (about 100 MB a
 controversies), yet only the worker rendering that one page (or the data export) reads them. So
 parsing writes them to a spill file and keeps where they are (``Stored``); the render workers,
 forked from the process that holds only those positions, read them back. Each process appends
-to a file of its own (no locking), all in one temporary folder the first process made and
-removes when it exits. The folder lives as long as that process: ``serve`` keeps its records
-between builds. Disk is page cache the kernel may drop, not a process's resident memory.
+to a file of its own (no locking), in one temporary folder the first process made. Once the
+parse workers are done, that process opens every file and removes it (``hold``): the texts stay
+readable through descriptors the render workers inherit, for as long as the process lives
+(``serve`` keeps its records between builds), and nothing is left on disk however it ends.
+Disk is page cache the kernel may drop, not a process's resident memory.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from typing import NamedTuple
 
 PREFIX = "ledger-spill-"
@@ -34,10 +37,11 @@ class Stored(NamedTuple):
 _folder: str | None = None
 _owner = 0
 """The process that made the folder (and removes it); forked workers write there too, never remove it."""
-_writer: tuple[int, int, int] | None = None
-"""(pid, file descriptor, next offset) of this process's own spill file."""
-_readers: dict[tuple[int, str], int] = {}
-"""Read descriptors by (pid, file): a forked process opens its own."""
+_writer: tuple[int, int, int, str] | None = None
+"""(pid, file descriptor, next offset, path) of this process's own spill file."""
+_readers: dict[str, int] = {}
+"""Read descriptors by file, inherited by forked processes (``pread`` shares no position). File names are
+never reused (pid and clock), so a descriptor always reads the file its ``Stored`` values were written to."""
 
 
 def _remove(folder: str) -> None:
@@ -86,33 +90,46 @@ def store(text: str) -> str | Stored:
     try:
         return _append(text.encode("utf-8"))
     except OSError:
-        _writer = None  # reopened next time, its end found again
+        _writer = None  # a new file next time
         return text
 
 
 def _append(data: bytes) -> Stored:
     global _writer
     pid = os.getpid()
-    path = os.path.join(prepare(), str(pid))
     if _writer is None or _writer[0] != pid:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-        _writer = (pid, fd, os.fstat(fd).st_size)
-    _, fd, offset = _writer
+        path = os.path.join(prepare(), f"{pid}-{time.monotonic_ns()}")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        _writer = (pid, fd, 0, path)
+    _, fd, offset, path = _writer
     written = 0
     while written < len(data):  # O_APPEND: lands at the end, which is ``offset`` (only this process writes here)
         written += os.write(fd, data[written:])
-    _writer = (pid, fd, offset + len(data))
+    _writer = (pid, fd, offset + len(data), path)
     return Stored(path, offset, len(data))
+
+
+def hold() -> None:
+    """Open every spill file of the folder for reading, then remove it (call when no worker writes any more).
+
+    What was stored stays readable here and in processes forked from now on; nothing is left on disk.
+    """
+    if _folder is None or os.getpid() != _owner:
+        return
+    for name in os.listdir(_folder):
+        path = os.path.join(_folder, name)
+        if path not in _readers:
+            _readers[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        os.unlink(path)  # this process's own file too: it keeps appending to it through its descriptor
 
 
 def fetch(value: str | Stored) -> str:
     """The text ``store`` returned ``value`` for."""
     if isinstance(value, str):
         return value
-    key = (os.getpid(), value.file)
-    fd = _readers.get(key)
+    fd = _readers.get(value.file)
     if fd is None:
-        fd = _readers[key] = os.open(value.file, os.O_RDONLY | os.O_CLOEXEC)
+        fd = _readers[value.file] = os.open(value.file, os.O_RDONLY | os.O_CLOEXEC)
     data = os.pread(fd, value.size, value.offset)
     if len(data) != value.size:
         raise OSError(f"spill file {value.file} was cut short (the build's temporary folder was removed?)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
@@ -67,3 +68,16 @@ def test_without_a_writable_temporary_folder_texts_stay_in_memory(monkeypatch: p
     monkeypatch.setattr(tempfile, "mkdtemp", refuse)
     text = "z" * (SMALL * 2)
     assert store(text) is text
+
+
+def test_held_texts_stay_readable_here_and_in_workers_with_nothing_left_on_disk() -> None:
+    text = "h" * (SMALL * 3)
+    stored = store(text)
+    assert isinstance(stored, Stored)
+    spill.hold()
+    assert os.listdir(spill.prepare()) == []
+    assert fetch(stored) == text
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map(_read, [stored]) == [text]
+    later = store(text + "later")  # appended to the removed file, still readable
+    assert fetch(later) == text + "later"
