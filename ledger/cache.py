@@ -127,7 +127,7 @@ class Cache:
         return value
 
     def remember(self, kind: str, key: str, value: Any) -> None:
-        """Keep an entry in this process only (``serve``), e.g. one a worker process wrote to disk."""
+        """Keep ``value`` for this process's next build (``serve``) without writing it (a worker did)."""
         if self.memory:
             _memory[str(self.root), kind, key] = value
             _used.add((str(self.root), kind, key))

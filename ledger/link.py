@@ -9,14 +9,15 @@ proponent → positions, source → pages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .memo import Memo
 from .model import Body, Citation, Controversy, HistoryEntry, Position, Site, Source
 
+H = TypeVar("H", bound=Hashable)
 CiteMark = tuple[int, str]
 """(reference number, id of the citing element): what a citation renders as."""
 
@@ -79,6 +80,20 @@ class Links:
     cited_by: dict[str, tuple[Citing, ...]]
 
 
+_shared: dict[Hashable, Any] = {}
+"""Values of the numbering already made (anchors, marks, lists of places): ``cite-1-1`` and ``(1, "cite-1-1")``
+appear on nearly every page; a large site made hundreds of thousands of equal strings and tuples."""
+SHARED_MAX = 1_000_000
+"""Emptied past this many (``serve`` links again after each edit): it is only a saving, never needed."""
+
+
+def shared(value: H) -> H:
+    """An equal value made before, if there is one, else ``value`` (kept to be shared from now on)."""
+    if len(_shared) > SHARED_MAX:
+        _shared.clear()
+    return _shared.setdefault(value, value)
+
+
 class Numbering:
     """Numbers sources in reading order, deduplicated, with an anchor for every citing place.
 
@@ -96,8 +111,8 @@ class Numbering:
             self.numbers[source_id] = len(self.numbers) + 1
             places = self.places[source_id] = []
         anchor = f"cite-{self.numbers[source_id]}-{len(places) + 1}"
-        places.append(Occurrence(anchor, label))
-        return self.numbers[source_id], anchor
+        places.append(shared(Occurrence(anchor, label)))
+        return shared((self.numbers[source_id], anchor))
 
     def body(self, citations: tuple[Citation, ...]) -> tuple[CiteMark, ...]:
         return tuple(self.mark(c.source, c.section or "Text") for c in citations)
@@ -110,15 +125,16 @@ def number_references(
     numbering = Numbering()
     numbers, places, mark = numbering.numbers, numbering.places, numbering.mark
     body_marks = numbering.body(body.citations)
-    position_marks = {p.id: tuple(mark(s, f"Position {p.id}") for s in p.sources) for p in positions}
+    position_marks = {p.id: shared(tuple(mark(s, f"Position {p.id}") for s in p.sources)) for p in positions}
     history_marks = {}
     for e in history:
         label = f"History, {e.date.display}"
-        history_marks[e.anchor] = tuple(mark(s, label) for s in e.sources)
+        history_marks[e.anchor] = shared(tuple(mark(s, label) for s in e.sources))
     references = tuple(
-        Reference(number, site.sources[source_id], tuple(places[source_id])) for source_id, number in numbers.items()
+        Reference(number, site.sources[source_id], shared(tuple(places[source_id])))
+        for source_id, number in numbers.items()
     )
-    return PageRefs(references, body_marks, position_marks, history_marks)
+    return PageRefs(references, shared(body_marks), position_marks, history_marks)
 
 
 _numbered: Memo[PageRefs] = Memo()

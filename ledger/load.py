@@ -9,6 +9,8 @@ by all cores (``parallel.py``).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
-from . import unchanged
+from . import spill, unchanged
 from .cache import Cache, digest
 from .errors import ContentError
 from .limits import MAX_BODY_CHARS, text_problem
@@ -161,10 +163,12 @@ def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) 
                 continue
             key, result = cache.key(shown, data), parse_document(slug, shown, data)
             if key:
-                cache.put("parse", key, result)
-            results.append((key, shown, result))
+                cache.put("parse", key, result)  # whole, and here: the body's texts never reach the parent
+            results.append((key, shown, spilled(result)))
         return results
 
+    with contextlib.suppress(OSError):  # (without one, bodies stay in memory)
+        spill.prepare()  # one folder for every worker's bodies, removed when this process exits
     parsed: dict[str, Parsed] = {}
     for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
         for key, shown, result in results:
@@ -172,6 +176,14 @@ def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) 
             if key:
                 cache.remember("parse", key, result)  # serve: in this process too
     return parsed
+
+
+def spilled(parsed: Parsed) -> Parsed:
+    """``parsed`` with its body's long texts moved to the spill file (``spill.py``): few read them, later."""
+    document, errors = parsed
+    if document is None or not isinstance(document.body.markup, str):
+        return parsed
+    return dataclasses.replace(document, body=document.body.spilled()), errors
 
 
 def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
@@ -275,10 +287,14 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
             pending.append((folder, file.stem, shown))
             hit = cache.get("parse", key)
             if hit is not None:
-                parsed[shown] = hit
+                parsed[shown] = spilled(hit)
+                if parsed[shown] is not hit:  # ``serve`` keeps the spilled one for its next build
+                    cache.remember("parse", key, parsed[shown])
             else:
                 misses.append((file.stem, shown, file))
     parsed |= parse_files(misses, cache, workers)
+    with contextlib.suppress(OSError):
+        spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
     for folder, slug, shown in pending:
         document, errors = parsed[shown]
         raw.errors.extend(errors)

@@ -7,7 +7,10 @@ file is the schema that documents it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from .spill import Stored, fetch, store
 
 MONTHS = (
     "January",
@@ -25,7 +28,7 @@ MONTHS = (
 )
 
 
-def line_in(lines: dict[str, int], key: str, default: int) -> int:
+def line_in(lines: Mapping[str, int], key: str, default: int) -> int:
     """Line of ``key`` (``sources.1`` falls back to ``sources``), else ``default``: for cross-reference messages."""
     return lines.get(key) or lines.get(key.split(".")[0]) or default
 
@@ -92,13 +95,32 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's."""
+    """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's.
 
-    html: str
-    """The body as HTML (trusted: raw HTML escaped, links checked)."""
+    Its HTML and Markdown may be in a spill file (``spill.py``): only the page and the export read them.
+    """
+
+    markup: str | Stored
+    """The body as HTML (trusted: raw HTML escaped, links checked); read it as ``html``."""
     citations: tuple[Citation, ...]
-    text: str = ""
-    """The Markdown as written (for the data export)."""
+    markdown: str | Stored = ""
+    """The Markdown as written (for the data export); read it as ``text``."""
+
+    @property
+    def html(self) -> str:
+        return fetch(self.markup)
+
+    @property
+    def text(self) -> str:
+        return fetch(self.markdown)
+
+    def spilled(self) -> Body:
+        """The same body with its long texts moved out of memory (``spill.store``)."""
+        return Body(
+            store(self.markup) if isinstance(self.markup, str) else self.markup,
+            self.citations,
+            store(self.markdown) if isinstance(self.markdown, str) else self.markdown,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +159,7 @@ class Position:
     sources: tuple[str, ...] = ()
     crux: str | None = None
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key and list item (``sources.1``), for messages about cross-references."""
 
     def line_of(self, key: str) -> int:
@@ -170,7 +192,7 @@ class HistoryEntry:
     anchor: str = ""
     """``history-<date>-<n>``: the n-th entry of that date, stable when other dates are added."""
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
         return line_in(self.lines, key, self.line)
@@ -193,7 +215,7 @@ class Controversy:
     summary: str | None = None
     see_also: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each front-matter key and list item (``see_also.0``), for cross-reference messages."""
 
     def line_of(self, key: str) -> int:
@@ -246,7 +268,7 @@ class Event:
     sources: tuple[str, ...] = ()
     controversies: tuple[str, ...] = ()
     line: int = 0
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, key: str) -> int:
         return line_in(self.lines, key, self.line)

@@ -130,6 +130,10 @@ def plan(
     site, warnings = check(options, raw)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
+    from .incremental import versions
+
+    found = versions(raw, site, revised, previous and previous.versions)
+    del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
     from jinja2 import TemplateSyntaxError
 
     from .link import link
@@ -141,9 +145,7 @@ def plan(
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     timings["link"] = time.perf_counter() - start
-    from .incremental import versions
-
-    return Plan(versions(raw, site, revised, previous and previous.versions), site, warnings, planned, revised)
+    return Plan(found, site, warnings, planned, revised)
 
 
 def render(options: Options) -> Output:

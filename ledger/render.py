@@ -176,6 +176,24 @@ class Job:
     deps: tuple[str, ...]
 
 
+STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
+"""Templates of the pages that grow with the whole record: made in pieces (``in_pieces``), never whole."""
+
+
+def in_pieces(text: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """``text`` (a template's output as it is generated) in UTF-8 pieces of about ``size`` characters."""
+    batch: list[str] = []
+    length = 0
+    for piece in text:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
+
+
 def _deps(keys: Iterable[str]) -> tuple[str, ...]:
     """A job's dependencies, each key stored once however many jobs name it (a large site has millions).
 
@@ -252,12 +270,19 @@ def jobs(
         lazy: Mapping[str, Callable[[], Any]] | None = None,
         **context: Any,
     ) -> None:
-        """A page's job; ``lazy`` context is computed only if the page is rendered."""
+        """A page's job; ``lazy`` context is computed only if the page is rendered.
 
-        def make() -> str:
+        A page listing every record (``STREAMED``) is made in pieces: whole, the 20,000-source
+        bibliography is a 28 MB string made of a million small ones, on top of all a worker holds.
+        """
+
+        def make() -> Made:
             url = url_for(page, config.base_url if context.get("absolute_urls") else None)
             computed = {name: compute() for name, compute in (lazy or {}).items()}
-            return env.get_template(template).render(site=site, links=links, page=page, url=url, **context, **computed)
+            values = dict(site=site, links=links, page=page, url=url, **context, **computed)
+            if template in STREAMED:
+                return in_pieces(env.get_template(template).generate(values))
+            return env.get_template(template).render(values)
 
         out[page.file] = Job(page.file, make, deps if isinstance(deps, tuple) else _deps(deps))
 

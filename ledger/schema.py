@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -306,6 +307,8 @@ def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, li
             if spec.type == "choice" and value not in spec.choices:
                 hint = did_you_mean(value, spec.choices)
                 return err(f"must be one of {', '.join(spec.choices)}; got '{value}'{hint}")
+            if spec.type in ("slug", "letter", "choice"):  # the same few strings over and over: stored once
+                value = sys.intern(value)
             return value, []
         case "date":
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):

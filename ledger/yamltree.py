@@ -9,6 +9,9 @@ hundred thousand ``[`` would crash the interpreter, not raise).
 
 from __future__ import annotations
 
+import sys
+from array import array
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -58,13 +61,55 @@ def line_of(container: Map | Seq, key: str | int) -> int:
     return getattr(container, "line", 1)
 
 
-def field_lines(mapping: Map) -> dict[str, int]:
+class Lines(Mapping[str, int]):
+    """Line of each key of a record, kept for messages long after its YAML is gone: compactly.
+
+    A dict and its key strings per record were 30 MB at 10,000 controversies. Records of a kind
+    mostly have the same keys (``positions.0``, ``positions.1`` …), so the keys and their index
+    are shared by every record laid out alike (``_layouts``), and the lines are an array.
+    """
+
+    __slots__ = ("_index", "_lines")
+
+    def __init__(self, lines: dict[str, int]) -> None:
+        keys = tuple(lines)
+        index = _layouts.get(keys)
+        if index is None:
+            index = _layouts[keys] = {sys.intern(key): i for i, key in enumerate(keys)}
+        self._index = index
+        self._lines = array("L", lines.values())
+
+    def __getitem__(self, key: str) -> int:
+        return self._lines[self._index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else self._lines[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"Lines({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[type[Lines], tuple[dict[str, int]]]:
+        return Lines, (dict(self),)
+
+
+_layouts: dict[tuple[str, ...], dict[str, int]] = {}
+"""Index of each key, by the keys of a record in order: one per distinct layout, however many records."""
+
+
+def field_lines(mapping: Map) -> Lines:
     """Line of each key, and of each list item as ``key.index``, for precise cross-reference errors."""
     lines = dict(mapping.key_lines)
     for key, value in mapping.items():
         if isinstance(value, Seq):
             lines.update({f"{key}.{i}": line for i, line in enumerate(value.item_lines)})
-    return lines
+    return Lines(lines)
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
@@ -73,8 +118,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     An empty document gives ``None``. Raises ``YamlError`` with the offending line.
     """
     try:
-        _check_depth(text, path, first_line)
-        node = yaml.compose(text, Loader=_Loader)
+        return _Builder(path, first_line, max(MAX_NODES, len(text))).run(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -86,77 +130,186 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         line = first_line + text[: exc.position].count("\n")
         message = f"character {exc.character!r} is not allowed in YAML (control characters must be removed)"
         raise YamlError(ContentError(path, line, message)) from None
-    except yaml.YAMLError as exc:  # e.g. a second document in a front matter block
+    except yaml.YAMLError as exc:
         raise YamlError(ContentError(path, first_line, f"YAML error: {exc}")) from None
-    if node is None:
-        return None
-    return _Builder(path, first_line, max(MAX_NODES, len(text))).build(node, 0)
 
 
-def _check_depth(text: str, path: str, first_line: int) -> None:
-    """Raise ``YamlError`` at the first collection nested deeper than ``MAX_DEPTH`` (the parser does not recurse)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = first_line + event.start_mark.line
-                raise YamlError(ContentError(path, line, f"YAML nested more than {MAX_DEPTH} levels deep"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+_NO_KEY = object()
+"""A mapping's frame between entries: the next value built is a key."""
+
+
+class _Frame:
+    """A collection being built: its value, where it started, and (for a mapping) the key awaiting its value."""
+
+    __slots__ = ("anchor", "count", "height", "key", "key_line", "line", "value")
+
+    def __init__(self, value: Map | Seq, line: int, anchor: str | None) -> None:
+        self.value, self.line, self.anchor = value, line, anchor
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.count = 1
+        """Values built in it (itself included), aliases counted as expanded: the alias budget."""
+        self.height = 1
+        """Collections nested in it, itself included (aliases may not nest past ``MAX_DEPTH`` either)."""
 
 
 class _Builder:
-    """Turns a composed node graph into values, counting nodes to stop alias bombs."""
+    """Builds values straight from the parser's events: no node graph (for a 20,000-source registry it
+    was 150 MB), one pass for the depth limit and the values.
+
+    Errors keep the order a composer then a builder would give: a syntax error or nesting too deep
+    anywhere in the stream first, then the first composer error (undefined alias, second document),
+    then the first problem with a value (duplicate key, bad value, alias expanding past the budget).
+    Anchored values are shared where they are referred to, counted against the budget as if copied.
+    """
 
     def __init__(self, path: str, first_line: int, budget: int = MAX_NODES) -> None:
         self.path = path
         self.first_line = first_line
         self.budget = budget
         self.constructor = yaml.SafeLoader("")
+        self.resolver = yaml.resolver.Resolver()
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int, int, int] | None] = {}
+        """Anchor → (value, line, values, height); ``None`` while its collection is being built."""
+        self.documents = 0
+        self.result: Any = None
+        self.composer_error: yaml.YAMLError | None = None
+        self.error: YamlError | None = None
 
-    def line(self, node: yaml.Node) -> int:
-        return self.first_line + node.start_mark.line
+    def run(self, events: Iterator[yaml.Event]) -> Any:
+        for event in events:
+            self.event(event)
+        if self.composer_error is not None:
+            raise self.composer_error
+        if self.error is not None:
+            raise self.error
+        return self.result
 
-    def fail(self, node: yaml.Node, message: str) -> YamlError:
-        return YamlError(ContentError(self.path, self.line(node), message))
+    def fail(self, line: int, message: str) -> None:
+        if self.error is None:
+            self.error = YamlError(ContentError(self.path, line, message))
 
-    def build(self, node: yaml.Node, depth: int) -> Any:
-        self.budget -= 1
+    def building(self) -> bool:
+        return self.composer_error is None and self.error is None
+
+    def event(self, event: yaml.Event) -> None:
+        line = self.first_line + event.start_mark.line
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(self.stack) >= MAX_DEPTH:
+                raise YamlError(ContentError(self.path, line, f"YAML nested more than {MAX_DEPTH} levels deep"))
+            if self.anchored(event) and self.building() and self.spend(1, line):
+                value: Map | Seq = Map() if isinstance(event, yaml.MappingStartEvent) else Seq()
+                if isinstance(value, Map):
+                    value.key_lines = {}
+                else:
+                    value.item_lines = []
+                value.line = line
+                self.stack.append(_Frame(value, line, event.anchor))
+            else:
+                self.stack.append(_Frame(Seq(), line, None))  # a placeholder: only depth counts now
+        elif isinstance(event, yaml.CollectionEndEvent):
+            frame = self.stack.pop()
+            if self.building():
+                if frame.anchor is not None:
+                    self.anchors[frame.anchor] = (frame.value, frame.line, frame.count, frame.height)
+                self.add(frame.value, frame.line, frame.count, frame.height)
+        elif isinstance(event, yaml.ScalarEvent):
+            if self.anchored(event) and self.building() and self.spend(1, line):
+                value = self.scalar(event, line)
+                if self.building():
+                    if event.anchor is not None:
+                        self.anchors[event.anchor] = (value, line, 1, 0)
+                    self.add(value, line, 1, 0)
+        elif isinstance(event, yaml.AliasEvent):
+            if self.composer_error is None:
+                self.alias(event, line)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            self.anchors = {}
+            if self.documents > 1 and self.composer_error is None:
+                self.composer_error = yaml.composer.ComposerError(
+                    "expected a single document in the stream", None, "but found another document", event.start_mark
+                )
+
+    def anchored(self, event: yaml.NodeEvent) -> bool:
+        """Record the event's anchor (a composer error if it was used before in this document)."""
+        if event.anchor is None or self.composer_error is not None:
+            return self.composer_error is None
+        if event.anchor in self.anchors:
+            message = f"found duplicate anchor {event.anchor!r}; first occurrence"
+            self.composer_error = yaml.composer.ComposerError(message, None, "second occurrence", event.start_mark)
+            return False
+        self.anchors[event.anchor] = None
+        return True
+
+    def spend(self, values: int, line: int) -> bool:
+        self.budget -= values
         if self.budget < 0:
-            raise self.fail(node, "too many YAML values for the file's length; is an alias expanding endlessly?")
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"YAML nested more than {MAX_DEPTH} levels deep")
-        if isinstance(node, yaml.MappingNode):
-            return self.build_map(node, depth)
-        if isinstance(node, yaml.SequenceNode):
-            seq = Seq(self.build(item, depth + 1) for item in node.value)
-            seq.line = self.line(node)
-            seq.item_lines = [self.line(item) for item in node.value]
-            return seq
-        if isinstance(node.value, str) and (found := FORBIDDEN_CHARS.search(node.value)):
-            raise self.fail(node, f"value {forbidden_char_message(found.group())}")  # written as an escape
+            self.fail(line, "too many YAML values for the file's length; is an alias expanding endlessly?")
+        return self.building()
+
+    def alias(self, event: yaml.AliasEvent, line: int) -> None:
+        if event.anchor not in self.anchors:
+            problem = "found undefined alias"  # as libyaml's composer words it
+            self.composer_error = yaml.composer.ComposerError(None, None, problem, event.start_mark)
+            return
+        anchored = self.anchors[event.anchor]
+        if not self.building():
+            return
+        if anchored is None:  # refers to a collection it is inside of: endless if expanded
+            frame = next(f for f in self.stack if f.anchor == event.anchor)
+            self.fail(frame.line, f"YAML nested more than {MAX_DEPTH} levels deep")
+            return
+        value, anchored_line, count, height = anchored
+        if len(self.stack) + height > MAX_DEPTH:
+            self.fail(line, f"YAML nested more than {MAX_DEPTH} levels deep")
+        elif self.spend(count, line):
+            self.add(value, anchored_line, count, height)
+
+    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        frame = self.stack[-1] if self.stack else None
+        if tag == "tag:yaml.org,2002:merge" and frame and isinstance(frame.value, Map) and frame.key is _NO_KEY:
+            self.fail(line, "YAML merge keys ('<<') are not supported in content files")
+            return None
+        if found := FORBIDDEN_CHARS.search(event.value):
+            self.fail(line, f"value {forbidden_char_message(found.group())}")  # written as an escape
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError):
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                return node.value  # left as text so validation can say which part of the date is wrong
-            raise self.fail(node, f"invalid YAML value {node.value!r}") from None
+            if tag == "tag:yaml.org,2002:timestamp":
+                return event.value  # left as text so validation can say which part of the date is wrong
+            self.fail(line, f"invalid YAML value {event.value!r}")
         except yaml.YAMLError as exc:
-            raise self.fail(node, f"invalid YAML value {node.value!r}: {exc}") from None
+            self.fail(line, f"invalid YAML value {event.value!r}: {exc}")
+        finally:
+            self.constructor.constructed_objects.clear()
+        return None
 
-    def build_map(self, node: yaml.MappingNode, depth: int) -> Map:
-        result = Map()
-        result.line = self.line(node)
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "YAML merge keys ('<<') are not supported in content files")
-            key = self.build(key_node, depth + 1)
-            if not isinstance(key, str):
-                raise self.fail(key_node, f"keys must be text, got {key!r}")
-            if key in result:
-                raise self.fail(key_node, f"duplicate key '{key}' (first on line {result.key_lines[key]})")
-            result[key] = self.build(value_node, depth + 1)
-            result.key_lines[key] = self.line(key_node)
-        return result
+    def add(self, value: Any, line: int, count: int, height: int) -> None:
+        """Put a finished value where it belongs: the document, a list, or a mapping's key or value."""
+        if not self.stack:
+            self.result = value
+            return
+        frame = self.stack[-1]
+        frame.count += count
+        frame.height = max(frame.height, height + 1)
+        container = frame.value
+        if isinstance(container, Seq):
+            container.append(value)
+            container.item_lines.append(line)
+        elif frame.key is _NO_KEY:
+            if not isinstance(value, str):
+                self.fail(line, f"keys must be text, got {value!r}")
+            elif value in container:
+                self.fail(line, f"duplicate key '{value}' (first on line {container.key_lines[value]})")
+            frame.key, frame.key_line = value, line
+        else:
+            container[frame.key] = value
+            container.key_lines[frame.key] = frame.key_line
+            frame.key = _NO_KEY

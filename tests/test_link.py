@@ -1,4 +1,5 @@
-"""Linking: a rebuild that relinks only what changed gets exactly the links of linking everything."""
+"""Linking: references numbered in reading order, and a rebuild that relinks only what changed gets exactly
+the links of linking everything."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from ledger import link as link_module
-from ledger.link import link
+from ledger.link import Numbering, Occurrence, link
 from ledger.load import load
 from ledger.model import Controversy, Site
 from ledger.validate import validate
@@ -95,3 +96,13 @@ def test_other_registries_or_many_changes_link_everything(site: Site) -> None:
 def test_corpus_is_big_enough(site: Site) -> None:
     assert len(site.controversies) == 60 and len(site.threads) > 1
     assert sum(1 for c in site.controversies.values() if c.see_also) > 10
+
+
+def test_marks_number_in_reading_order_and_equal_marks_are_one_value() -> None:
+    first, second = Numbering(), Numbering()
+    marks = [first.mark("a", "Text"), first.mark("b", "Position A"), first.mark("a", "Position A")]
+    assert marks == [(1, "cite-1-1"), (2, "cite-2-1"), (1, "cite-1-2")]
+    assert first.places["a"] == [Occurrence("cite-1-1", "Text"), Occurrence("cite-1-2", "Position A")]
+    again = second.mark("z", "Text")  # another page: the same mark, shared rather than made again
+    assert again == marks[0] and again is marks[0]
+    assert second.places["z"][0] is first.places["a"][0]

@@ -190,3 +190,24 @@ def test_raw_html_in_markdown_is_escaped(tmp_path: Path) -> None:
     assert [script.get("src") for script in page.xpath("//script")] == ["../../static/ledger.js"]
     assert not page.xpath("//script[normalize-space()]") and not page.xpath("//img")
     assert "<script>alert(1)</script>" in text(page)
+
+
+def test_pages_listing_every_record_are_made_in_pieces_that_join_to_the_whole_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bibliography of a large record is never one string in a worker; its bytes are the rendered page's."""
+    from ledger import render
+    from ledger.link import link
+    from ledger.pipeline import PROJECT, check
+
+    site, _ = check(Options(content=PROJECT / "content"))
+    made = render.jobs(site, link(site), PROJECT / "templates")
+    streamed = {file: made[file].make() for file in ("sources/index.html", "index.html", "updates/index.html")}
+    assert not any(isinstance(pieces, str | bytes) for pieces in streamed.values())
+    monkeypatch.setattr(render, "STREAMED", frozenset())
+    for file, pieces in streamed.items():
+        whole = made[file].make()
+        assert isinstance(whole, str)
+        assert render.file_bytes(pieces) == whole.encode("utf-8"), file
+    text = ["é" * 3, "x" * 10, "€", "", "z" * 7]  # pieces end between characters, never inside one
+    assert list(render.in_pieces(text, size=5)) == [b"\xc3\xa9" * 3 + b"x" * 10, "€".encode() + b"z" * 7]
