@@ -27,3 +27,19 @@ def test_serve_forgets_entries_no_build_used_since_the_last(tmp_path: Path) -> N
     assert (str(tmp_path), "parse", "first-version") not in cache_module._memory
     assert (str(tmp_path), "parse", "unchanged") in cache_module._memory
     assert cache.get("parse", "first-version") == "a"  # still on disk, for a later build that wants it
+
+
+def test_a_damaged_database_is_started_afresh(tmp_path: Path) -> None:
+    (tmp_path / cache_module.DATABASE).write_bytes(b"not a database, e.g. a disk error" * 100)
+    cache = Cache(tmp_path)
+    assert cache.get("parse", "k") is None
+    cache.put("parse", "k", {"parsed": 1})
+    assert cache.get("parse", "k") == {"parsed": 1}
+
+
+def test_prune_removes_entries_unused_for_long_and_the_old_one_file_per_entry_folders(tmp_path: Path) -> None:
+    (tmp_path / "parse" / "ab").mkdir(parents=True)  # an older engine's layout
+    cache = Cache(tmp_path)
+    cache.put("parse", "old", 1)
+    cache.prune(max_age=-1)  # everything counts as unused
+    assert cache.get("parse", "old") is None and not (tmp_path / "parse").exists()
