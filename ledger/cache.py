@@ -104,6 +104,7 @@ def _connect(root: Path) -> sqlite3.Connection | None:
     WAL with ``synchronous=NORMAL``: writers do not block readers and a commit does not wait for the
     disk; a crash may lose the last entries, never corrupt the file. A damaged file is started afresh.
     """
+    root = root.absolute()  # a relative root means another folder after a chdir (tests run builds in-process)
     key = (os.getpid(), str(root))
     if key in _connections:
         return _connections[key]

@@ -88,13 +88,15 @@ class TemplateError(Exception):
     """A template that cannot be compiled: ``path:line: template error: message``."""
 
 
-def check(options: Options, raw: RawContent | None = None) -> tuple[Site, list[ContentError]]:
+def check(
+    options: Options, raw: RawContent | None = None, cache: Cache | None = None
+) -> tuple[Site, list[ContentError]]:
     """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
     from .lint import lint
     from .load import load
     from .validate import validate
 
-    site, warnings = validate(raw or load(options.content))
+    site, warnings = validate(raw or load(options.content), cache)
     warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
     if options.strict and warnings:
         raise ContentErrors(warnings)
@@ -127,7 +129,7 @@ def plan(
 
     start = time.perf_counter()
     raw = load(options.content, cache, options.jobs or cpu_count())
-    site, warnings = check(options, raw)
+    site, warnings = check(options, raw, cache)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
     from .incremental import versions

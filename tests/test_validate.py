@@ -7,13 +7,15 @@ previous site untouched.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from ledger.pipeline import Options, build
 
-from .helpers import FIXTURES, make_content, tree_digest
+from .helpers import FIXTURES, PROJECT, make_content, tree_digest
 
 CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
 
@@ -117,3 +119,16 @@ def test_see_also_cannot_list_itself(tmp_path: Path, run) -> None:
 
     assert code == 1
     assert "content/controversies/first.md:20: 'see_also' lists this controversy itself" in err
+
+
+@pytest.mark.parametrize("case", ["mistakes-in-one-file", "duplicate-position", "history-inconsistent-confidence"])
+def test_a_later_build_reports_the_same_problems_from_the_checks_it_kept(case: str, tmp_path: Path) -> None:
+    """Each file's own check is kept in the cache: the next process (nothing in memory) reads it back
+    instead of checking again, and must report exactly what a check from scratch reports."""
+    make_content(tmp_path / "content", overlay=FIXTURES / "invalid" / case)
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8")
+    command = [sys.executable, str(PROJECT / "build.py"), "build", "--content", "content", "--cache", "cache"]
+    for _ in range(2):  # the second process finds every file's check in the cache
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert (result.returncode, result.stderr) == (1, expected)
+    assert (tmp_path / "cache" / "entries.sqlite3").is_file()
