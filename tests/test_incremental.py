@@ -312,3 +312,39 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
     assert cells[1] == "106" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
+
+
+WARM_START = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from ledger import link
+from ledger.pipeline import Options, build
+numbered = []
+number = link.number_references
+link.number_references = lambda site, body, *rest: numbered.append(body) or number(site, body, *rest)
+content, out, cache = (Path(arg) for arg in sys.argv[2:5])
+options = Options(content=content, out=out, cache=cache, search=False, memory=True)
+assert build(options).rendered == 0  # the site is up to date: nothing to write
+page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+page.write_text(page.read_text(encoding="utf-8") + "\\nA paragraph.\\n", encoding="utf-8")
+del numbered[:]
+report = build(options)
+print(report.patched, len(numbered))
+"""
+
+
+def test_serve_started_on_an_up_to_date_site_has_the_record_in_memory_for_the_first_save(
+    tmp_path: Path, workspace
+) -> None:
+    """The first rebuild after starting ``serve`` numbers only the edited page's references, not every page's."""
+    content, _ = workspace
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(Options(content=content, out=out, cache=cache, search=False))  # e.g. `make build`, earlier
+    result = subprocess.run(
+        [sys.executable, "-c", WARM_START, str(PROJECT), str(content), str(out), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "1"], result.stdout
