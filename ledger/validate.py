@@ -139,19 +139,8 @@ def _positions(doc: Document, raw_positions: list[dict[str, Any]], errors: list[
     return tuple(Position(**fields) for fields in raw_positions)
 
 
-_checked: dict[str, tuple[Controversy | None, list[ContentError]]] = {}
-"""``_controversy`` results by document digest: a rebuild in the same process (``serve``) checks only edited files."""
-
-
-def _controversy(doc: Document, cache: Cache | None = None) -> tuple[Controversy | None, list[ContentError]]:
-    """The controversy of one document and its own problems (references to other records are checked later)."""
-    if doc.digest and doc.digest in _checked:
-        return _checked[doc.digest]
-    _checked[doc.digest] = result = _stored(cache, "controversy", doc, _check_controversy)
-    return result
-
-
 def _check_controversy(doc: Document) -> tuple[Controversy | None, list[ContentError]]:
+    """The controversy of one document and its own problems (references to other records are checked later)."""
     errors: list[ContentError] = []
     controversy = None
     if (fields := _document_fields(doc, CONTROVERSY, errors)) is not None:
@@ -162,17 +151,6 @@ def _check_controversy(doc: Document) -> tuple[Controversy | None, list[ContentE
     return controversy, errors
 
 
-_checked_threads: dict[str, tuple[Thread | None, list[ContentError]]] = {}
-"""``_thread`` results by document digest, as ``_checked``."""
-
-
-def _thread(doc: Document, cache: Cache | None = None) -> tuple[Thread | None, list[ContentError]]:
-    if doc.digest and doc.digest in _checked_threads:
-        return _checked_threads[doc.digest]
-    _checked_threads[doc.digest] = result = _stored(cache, "thread", doc, _check_thread)
-    return result
-
-
 def _check_thread(doc: Document) -> tuple[Thread | None, list[ContentError]]:
     errors: list[ContentError] = []
     thread = None
@@ -181,18 +159,35 @@ def _check_thread(doc: Document) -> tuple[Thread | None, list[ContentError]]:
     return thread, errors
 
 
+_checked: dict[str, dict[str, tuple[Any, list[ContentError]]]] = {"controversy": {}, "thread": {}}
+"""``_checked_document`` results by kind and document digest: a rebuild in the same process (``serve``)
+checks only edited files."""
+
+
 R = TypeVar("R", Controversy, Thread)
 NO_BODY = Body("", ())
 
 
-def _stored(
-    cache: Cache | None, kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]]
+def _checked_document(
+    kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]], cache: Cache | None
 ) -> tuple[R | None, list[ContentError]]:
-    """``check(doc)``, or what an earlier build found for this version of the file (kept in ``cache``).
+    """``check(doc)``, or what this process or an earlier build found for this version of the file.
 
     A rebuild in a new process (``build.py build`` after an edit) then checks only the edited pages:
     the schema check of a thousand pages took 0.3 s. The body is the document's own, not stored twice.
     """
+    known = _checked[kind]
+    if doc.digest and doc.digest in known:
+        return known[doc.digest]
+    result = _stored(kind, doc, check, cache)
+    if doc.digest:
+        known[doc.digest] = result
+    return result
+
+
+def _stored(
+    kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]], cache: Cache | None
+) -> tuple[R | None, list[ContentError]]:
     key = cache.key(kind, doc.digest) if cache is not None and doc.digest else ""
     hit = cache.get(kind, key) if cache is not None and key else None
     if hit is not None:
@@ -354,7 +349,7 @@ def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[Co
 
     threads: dict[str, Thread] = {}
     for doc in raw.threads:
-        thread, doc_errors = _thread(doc, cache)
+        thread, doc_errors = _checked_document("thread", doc, _check_thread, cache)
         errors.extend(doc_errors)
         if thread is not None:
             threads[doc.slug] = thread
@@ -362,14 +357,14 @@ def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[Co
     controversies: dict[str, Controversy] = {}
     invalid: list[Document] = []
     for doc in raw.controversies:
-        controversy, doc_errors = _controversy(doc, cache)
+        controversy, doc_errors = _checked_document("controversy", doc, _check_controversy, cache)
         errors.extend(doc_errors)
         if controversy is None:
             invalid.append(doc)
         else:
             controversies[doc.slug] = controversy
-    _forget_others(_checked, raw.controversies)
-    _forget_others(_checked_threads, raw.threads)
+    _forget_others(_checked["controversy"], raw.controversies)
+    _forget_others(_checked["thread"], raw.threads)
 
     if config is None:
         raise ContentErrors(
