@@ -188,7 +188,7 @@ a key two spaces in is a top-level key, and no string value holds a raw newline.
 
 
 _registry_data: Memo[dict[str, Any]] = Memo()
-"""``ledger.json``'s sources and proponents, by registry (a few hundred bytes each, kept only in ``serve``)."""
+"""``ledger.json``'s sources and proponents as data, by registry object (kept only in ``serve``)."""
 
 
 def _sources(site: Site) -> dict[str, Any]:
