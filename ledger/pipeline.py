@@ -238,7 +238,7 @@ def build(options: Options) -> BuildReport:
             deps = {file: job.deps for file, job in made.jobs.items()}
             snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
             snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static
-            cache.put("snapshot", snapshot_key, snapshot)
+            cache.put_at_exit("snapshot", snapshot_key, snapshot)
             cache.forget_unused()
             return report
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
 from ledger import cache as cache_module
 from ledger.cache import LIBRARIES, Cache, _installed_versions, _normalized
+
+from .helpers import PROJECT
 
 
 def test_library_versions_are_the_ones_importlib_reports() -> None:
@@ -43,3 +47,23 @@ def test_prune_removes_entries_unused_for_long_and_the_old_one_file_per_entry_fo
     cache.put("parse", "old", 1)
     cache.prune(max_age=-1)  # everything counts as unused
     assert cache.get("parse", "old") is None and not (tmp_path / "parse").exists()
+
+
+AT_EXIT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from ledger.cache import Cache
+cache = Cache(Path(sys.argv[2]), memory=True)
+cache.put_at_exit("snapshot", "first", "written at exit")
+cache.put_at_exit("snapshot", "second", "older")
+cache.put("snapshot", "second", "newer")  # written now: exiting must not put the older one back
+assert Cache(Path(sys.argv[2])).get("snapshot", "first") is None  # not on disk yet
+"""
+
+
+def test_serve_writes_its_last_snapshot_when_it_exits(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-c", AT_EXIT, str(PROJECT), str(tmp_path)], check=True)
+    cache_module._memory.clear()
+    assert Cache(tmp_path).get("snapshot", "first") == "written at exit"
+    assert Cache(tmp_path).get("snapshot", "second") == "newer"
