@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,27 +272,28 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
             message = "is a symbolic link; content folders must be real folders (links are not followed)"
             raw.errors.append(ContentError(display_path(root_str, folder), 1, message))
             continue
-        for file in sorted((base / folder).iterdir(), key=_name) if (base / folder).is_dir() else []:
-            shown = display_path(root_str, folder, file.name)
-            if file.name.startswith(".") or file.name.endswith("~"):
+        for entry in _entries(base / folder):
+            name, shown = entry.name, display_path(root_str, folder, entry.name)
+            if name.startswith(".") or name.endswith("~"):
                 continue  # editor swap and backup files
-            if file.suffix != ".md":
+            if not name.endswith(".md"):
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
+            slug = name.removesuffix(".md")
             try:
-                key = _parse_key(file, shown, cache)
+                key = _parse_key(entry, shown, cache)
             except YamlError as exc:
                 raw.errors.append(exc.error)
-                raw.unreadable.setdefault(folder, []).append(file.stem)
+                raw.unreadable.setdefault(folder, []).append(slug)
                 continue
-            pending.append((folder, file.stem, shown))
+            pending.append((folder, slug, shown))
             hit = cache.get("parse", key)
             if hit is not None:
                 parsed[shown] = spilled(hit)
                 if parsed[shown] is not hit:  # ``serve`` keeps the spilled one for its next build
                     cache.remember("parse", key, parsed[shown])
             else:
-                misses.append((file.stem, shown, file))
+                misses.append((slug, shown, Path(entry.path)))
     parsed |= parse_files(misses, cache, workers)
     with contextlib.suppress(OSError):
         spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
@@ -305,25 +307,29 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
     return raw
 
 
-def _name(path: Path) -> str:
-    return path.name  # a folder's files sorted by name: the order of Path's own comparison, without its cost
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries sorted by name (``scandir``: a thousand ``Path`` objects cost a ``serve`` rebuild 5 ms)."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
 
 
-def _parse_key(file: Path, shown: str, cache: Cache) -> str:
+def _parse_key(entry: os.DirEntry[str], shown: str, cache: Cache) -> str:
     """The cache key of the file's parse; ``serve`` does not read again a file unchanged since it last did."""
     if not cache.memory:
-        return cache.key(shown, read_bytes(file, shown))
+        return cache.key(shown, read_bytes(Path(entry.path), shown))
     try:
-        st = file.lstat()
+        st = entry.stat(follow_symlinks=False)
     except OSError:
         st = None
     purpose = f"parse {shown}"
-    if st is not None and (known := unchanged.recalled(purpose, str(file), st)) is not None:
+    if st is not None and (known := unchanged.recalled(purpose, entry.path, st)) is not None:
         return known
     read_at = unchanged.now()
-    key = cache.key(shown, read_bytes(file, shown))
+    key = cache.key(shown, read_bytes(Path(entry.path), shown))
     if st is not None:
-        unchanged.remember(purpose, str(file), st, key, read_at)
+        unchanged.remember(purpose, entry.path, st, key, read_at)
     return key
 
 
