@@ -167,19 +167,16 @@ class Cache:
             _used.add((str(self.root), kind, key))
             return _memory[str(self.root), kind, key]
         connection = _connect(self.root)
+        if connection is None:
+            return None
         try:
-            row = (
-                None
-                if connection is None
-                else connection.execute(
-                    "SELECT value, used FROM entries WHERE kind = ? AND key = ?", (kind, key)
-                ).fetchone()
-            )
+            row = connection.execute(
+                "SELECT value, used FROM entries WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
             if row is None:
                 return None
             value = pickle.loads(row[0])
             if row[1] < time.time() - MAX_AGE / 4:  # used again: spared by prune (not at every read: a write)
-                assert connection is not None
                 connection.execute("UPDATE entries SET used = ? WHERE kind = ? AND key = ?", (time.time(), kind, key))
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
             return None
