@@ -212,6 +212,7 @@ def build(options: Options) -> BuildReport:
             # and reads, checks and links the record now, so that the first save finds it all in memory
             # (otherwise the first rebuild after starting on an up-to-date site does it: 5 s at 10,000)
             plan(options, revised, cache, {}, previous)
+            incremental.shown_index(out).follow(previous.deps)
         timings["unchanged"] = time.perf_counter() - start
         return BuildReport(previous.files, previous.warnings, timings, previous.search)
     timings["git"] = time.perf_counter() - start
@@ -228,7 +229,7 @@ def build(options: Options) -> BuildReport:
     static = tree_fingerprint(options.static)
     if options.memory and _published.get(out) and incremental.patchable(previous, key, static, out):
         assert previous is not None
-        stale = made.jobs.keys() - incremental.reusable(made.jobs, previous, key, versions, out, previous.listing)
+        stale = incremental.to_remake(made.jobs, previous, versions, out)
         if len(stale) <= MOST_FILES:  # serve, after a small edit: write just those files, in place
             removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
             written = patch(out, made.jobs, stale, removed)

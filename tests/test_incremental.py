@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger import emit, load, unchanged
+from ledger import emit, incremental, load, unchanged
 from ledger.pipeline import Options, build
 from ledger.serve import DevState
 
@@ -348,3 +349,25 @@ def test_serve_started_on_an_up_to_date_site_has_the_record_in_memory_for_the_fi
         check=True,
     )
     assert result.stdout.split() == ["True", "1"], result.stdout
+
+
+def test_the_index_of_files_showing_each_record_follows_every_kind_of_change() -> None:
+    """``ShownIndex`` answers what a scan of every file's ``deps`` answers, after files gain, lose,
+    keep (the very tuple, as ``render`` reuses them) or replace their dependencies, appear and go."""
+    rng = random.Random(6)
+    keys = [f"{kind}:{n}" for kind in "cps" for n in range(12)] + ["c:*", "s:*"]
+    deps = {f"f{n}.html": tuple(rng.sample(keys, 4)) for n in range(40)}
+    index = incremental.ShownIndex()
+    for _ in range(30):
+        deps = dict(deps)
+        for file in rng.sample(sorted(deps), 3):
+            del deps[file]
+        for file in rng.sample(sorted(deps), 8):
+            deps[file] = tuple(rng.sample(keys, rng.randint(0, 5)))  # a new tuple, maybe equal to the old
+        for n in range(4):
+            deps[f"new{rng.randint(0, 60)}-{n}.html"] = tuple(rng.sample(keys, 3))
+        index.follow(deps)
+        for key in keys:
+            assert index.showing([key]) == {file for file, shown in deps.items() if key in shown}, key
+        some = rng.sample(keys, 3)
+        assert index.showing(some) == {file for file, shown in deps.items() if not set(some).isdisjoint(shown)}
