@@ -248,7 +248,7 @@ class ShownIndex:
         indexed = self.deps
         for file, keys in deps.items():
             before = indexed.get(file)
-            if before is keys:
+            if before == keys:  # the very tuple, mostly (render reuses them), or an equal one
                 continue
             if before is not None:
                 self._drop(file, before)

@@ -11,7 +11,9 @@ import dataclasses
 import datetime as dt
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,12 +182,30 @@ _published: dict[Path, int] = {}
 another process may have left a folder and snapshot that disagree (killed between writing the two)."""
 
 
-def build(options: Options) -> BuildReport:
+_unwritten: dict[Path, Callable[[], None]] = {}
+"""What the last patch of each output folder left to write after the browser's reload (``patch.Patch``)."""
+
+
+def write_unwritten(out: Path) -> None:
+    """Write what the latest patch of ``out`` left for later, unless done already (a callback scheduled by an
+    earlier patch then writes the latest one's files, never older ones)."""
+    if (finish := _unwritten.pop(out, None)) is not None:
+        finish()
+
+
+def _at_once(callback: Callable[[], None]) -> None:
+    callback()
+
+
+def build(options: Options, after_reload: Callable[[Callable[[], None]], object] | None = None) -> BuildReport:
     """Build the site into ``options.out``, replacing it only if everything succeeded.
 
     With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
     once when no input changed at all (the site on disk is already the one it would make). With
-    ``options.memory`` too (``serve``), a small edit's files replace their old versions one by one.
+    ``options.memory`` too (``serve``), a small edit's files replace their old versions one by one:
+    the pages at once, the other files through ``after_reload`` (``serve``: once livereload has told
+    the browser to reload; default: at once). Until written they are not in the snapshot's listing,
+    so a build that comes first (or a new process, if ``serve`` stopped) makes them again.
     """
     from . import incremental
 
@@ -211,7 +231,10 @@ def build(options: Options) -> BuildReport:
             _published[out] = previous.folder
             # and reads, checks and links the record now, so that the first save finds it all in memory
             # (otherwise the first rebuild after starting on an up-to-date site does it: 5 s at 10,000)
-            plan(options, revised, cache, {}, previous)
+            made = plan(options, revised, cache, {}, previous)
+            deps = {file: job.deps for file, job in made.jobs.items()}
+            if deps == previous.deps:  # as it must be; the jobs' own tuples, which the next build's reuse
+                previous.deps = deps
             incremental.shown_index(out).follow(previous.deps)
         timings["unchanged"] = time.perf_counter() - start
         return BuildReport(previous.files, previous.warnings, timings, previous.search)
@@ -232,15 +255,24 @@ def build(options: Options) -> BuildReport:
         stale = incremental.to_remake(made.jobs, previous, versions, out)
         if len(stale) <= MOST_FILES:  # serve, after a small edit: write just those files, in place
             removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
-            written = patch(out, made.jobs, stale, removed)
+            done = patch(out, made.jobs, stale, removed)
             timings["render+write"] = time.perf_counter() - start
-            listing = {f: entry for f, entry in previous.listing.items() if f not in removed} | written
+            # the files left to write are not listed until written: a snapshot saved before they are
+            # (serve stopped at that moment) makes the next build remake them
+            unlisted = removed | done.rest.keys()
+            listing = {f: entry for f, entry in previous.listing.items() if f not in unlisted} | done.written
             report.rendered, report.search, report.patched = len(stale), previous.search, True
             deps = {file: job.deps for file, job in made.jobs.items()}
             snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
             snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static
             cache.put_at_exit("snapshot", snapshot_key, snapshot)
             cache.forget_unused()
+
+            def write_rest() -> None:
+                snapshot.listing |= done.write_rest()
+
+            _unwritten[out] = write_rest
+            (after_reload or _at_once)(partial(write_unwritten, out))
             return report
 
     def fill(staging: Path) -> None:
@@ -267,6 +299,7 @@ def build(options: Options) -> BuildReport:
         cache.prune()
         if options.memory:
             cache.forget_unused()
+            incremental.shown_index(out).follow(deps)
     return report
 
 

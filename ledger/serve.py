@@ -111,7 +111,7 @@ class DevState:
         """Build once; remember and print the problems. True when the site was replaced."""
         try:
             with collection_deferred(self.resume):
-                report = build(options)
+                report = build(options, self._after_reload if self.resume else None)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
         except (OutputRefused, TemplateError) as exc:
@@ -136,6 +136,19 @@ class DevState:
         with self.lock:
             self.problems = problems
         return not problems
+
+    def _after_reload(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` (writing the files no page loads) through ``resume``; a failure is printed, and
+        the next rebuild writes the files again (``pipeline.build``)."""
+
+        def run() -> None:
+            try:
+                callback()
+            except OSError as exc:
+                print(f"error: could not write the site: {exc}", file=sys.stderr)
+
+        assert self.resume is not None
+        self.resume(run)
 
     def error_page(self) -> str | None:
         with self.lock:

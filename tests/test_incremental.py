@@ -371,3 +371,54 @@ def test_the_index_of_files_showing_each_record_follows_every_kind_of_change() -
             assert index.showing([key]) == {file for file, shown in deps.items() if key in shown}, key
         some = rng.sample(keys, 3)
         assert index.showing(some) == {file for file, shown in deps.items() if not set(some).isdisjoint(shown)}
+
+
+def test_serve_writes_the_pages_before_the_reload_and_the_other_files_after_it(tmp_path: Path, workspace) -> None:
+    content, templates = workspace
+    out = tmp_path / "site"
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
+    build(options)
+    edit_body(content, templates)
+    after_reload: list[Callable[[], None]] = []
+    assert build(options, after_reload.append).patched
+    page = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
+    assert "A paragraph added while editing." in page.read_text(encoding="utf-8")  # what the browser reloads
+    assert "A paragraph added while editing." not in (out / "data" / "ledger.json").read_text(encoding="utf-8")
+    assert len(after_reload) == 1
+    after_reload.pop()()
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
+    reword_claim(content, templates)
+    build(options, lambda write: None)  # its files are never written by the caller …
+    edit_title(content, templates)
+    build(options, after_reload.append)  # … so this build makes them again
+    build(options, after_reload.append)  # before its own were written: it makes them again too
+    for write in after_reload:  # the first writes the latest build's files, the second nothing
+        write()
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
+
+
+STOPPED_BEFORE_THE_REST = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from ledger.pipeline import Options, build
+content, out, cache = (Path(arg) for arg in sys.argv[2:5])
+options = Options(content=content, out=out, cache=cache, search=False, memory=True)
+build(options)
+page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+page.write_text(page.read_text(encoding="utf-8") + "\\nA paragraph.\\n", encoding="utf-8")
+print(build(options, lambda write: None).patched)  # serve stopped before the reload's turn came
+"""
+
+
+def test_a_serve_stopped_before_writing_the_other_files_leaves_them_to_the_next_build(
+    tmp_path: Path, workspace
+) -> None:
+    """The snapshot saved as ``serve`` exits does not list the files it did not write: the next build makes them."""
+    content, _ = workspace
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    script = [sys.executable, "-c", STOPPED_BEFORE_THE_REST, str(PROJECT), str(content), str(out), str(cache)]
+    assert subprocess.run(script, capture_output=True, text=True, check=True).stdout.split() == ["True"]
+    assert "A paragraph." not in (out / "data" / "ledger.json").read_text(encoding="utf-8")
+    build(Options(content=content, out=out, cache=cache, search=False))
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected")

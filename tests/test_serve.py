@@ -32,6 +32,18 @@ def test_serve_shows_errors_and_recovers(server) -> None:
     assert "Yes, it is now." in fetch(page)[1]
 
 
+def test_serve_writes_the_data_files_in_the_turn_after_the_reload(server, tmp_path: Path) -> None:
+    """The pages are written before the browser is told to reload, the feeds and data right after it."""
+    base, content = server
+    first = content / "controversies" / "first.md"
+    first.write_text(first.read_text().replace("Yes, it is.", "Yes, it is, with data."))
+    wait_for(lambda: "Yes, it is, with data." in fetch(base + "controversies/first/")[1])
+    for data in ("data/ledger.json", "data/controversies/first.json"):
+        wait_for(lambda data=data: "Yes, it is, with data." in fetch(base + data)[1])
+    log = (tmp_path / "serve.log").read_text()
+    assert "Rebuilt" in log and "Traceback" not in log and "error" not in log
+
+
 def wait_for_page(url: str, status: int, *texts: str) -> str:
     """Wait until ``url`` answers ``status`` with every one of ``texts`` in its body; return the body."""
     wait_for(lambda: (lambda r: r[0] == status and all(t in r[1] for t in texts))(fetch(url)))
