@@ -7,9 +7,11 @@ the few files an edit touched, in memory, and only then replaces each one atomic
 file renamed over the old): a content or template error leaves every file as it was, and a browser
 never reads a half-written page. The result is byte for byte the full build's (tests prove it).
 
-The pages go first; the other files (data, feeds, sitemap) may be written a moment later, once the
-browser was told to reload (``Patch.write_rest``): no page loads them, and ``data/ledger.json`` alone
-is 10 MB at 1,000 controversies, whose writing took longer than the rest of a paragraph's rebuild.
+The pages go first; the other files (data, feeds, sitemap) may be made and written a moment later,
+once the browser was told to reload (``Patch.write_rest``): no page loads them, and ``data/ledger.json``
+alone is 10 MB at 1,000 controversies, whose making and writing took longer than the rest of a
+paragraph's rebuild. Nothing in them can fail on content that passed validation; if making them
+fails anyway, they stay as they were, unlisted, and the next build makes them again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .write import FIXED_MTIME, target
 
 if TYPE_CHECKING:
     from .incremental import Listing
-    from .render import Job
+    from .render import Job, Made
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -44,31 +46,28 @@ def is_page(file: str) -> bool:
 
 @dataclass
 class Patch:
-    """A patch applied to the pages of a site; ``rest``, its other files, made but not yet written."""
+    """A patch applied to the pages of a site; ``rest``, the jobs of its other files, not yet made."""
 
     out: Path
     written: Listing
     """The files written so far, as they are now on disk."""
-    rest: dict[str, bytes] = field(default_factory=dict)
+    rest: dict[str, Job] = field(default_factory=dict)
 
     def write_rest(self) -> Listing:
-        """Write ``rest`` (once); the listing of the files written."""
+        """Make and write the files of ``rest`` (once); their listing."""
         rest, self.rest = self.rest, {}
-        listing = _write(self.out, rest)
+        listing = _write(self.out, {file: job.make() for file, job in rest.items()})
         self.written |= listing
         return listing
 
 
 def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: Collection[str]) -> Patch:
-    """Make the ``stale`` files, write the pages among them over their old versions, delete ``removed``.
+    """Make the pages among the ``stale`` files, write them over their old versions, delete ``removed``.
 
-    Everything is made before the first write, so an exception leaves ``out`` untouched.
+    Every page is made before the first write, so an exception leaves ``out`` untouched.
     """
-    from .render import file_bytes
-
-    made = {file: file_bytes(jobs[file].make()) for file in sorted(stale)}
-    pages = {file: data for file, data in made.items() if is_page(file)}
-    done = Patch(out, _write(out, pages), {file: data for file, data in made.items() if not is_page(file)})
+    pages = {file: jobs[file].make() for file in sorted(stale) if is_page(file)}
+    done = Patch(out, _write(out, pages), {file: jobs[file] for file in sorted(stale) if not is_page(file)})
     folders: set[Path] = set()
     for file in sorted(removed):
         path = target(out, file)
@@ -81,7 +80,7 @@ def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: C
     return done
 
 
-def _write(out: Path, made: Mapping[str, bytes]) -> Listing:
+def _write(out: Path, made: Mapping[str, Made]) -> Listing:
     """Write each file over its old version atomically; their listing."""
     folders: set[Path] = set()
     listing: Listing = {}
@@ -91,8 +90,15 @@ def _write(out: Path, made: Mapping[str, bytes]) -> Listing:
             path.parent.mkdir(parents=True)
             folders.update(p for p in path.parent.parents if out in p.parents)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                if isinstance(data, str | bytes):
+                    stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+                else:
+                    stream.writelines(data)  # in pieces, as made: ledger.json is never whole in memory
+        except BaseException:
+            os.unlink(temp)
+            raise
         os.chmod(temp, FILE_MODE)
         os.utime(temp, (FIXED_MTIME, FIXED_MTIME))
         os.replace(temp, path)

@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from ledger import emit, incremental, load, unchanged
+from ledger import emit, export, incremental, load, unchanged
 from ledger.pipeline import Options, build
 from ledger.serve import DevState
 
@@ -422,3 +422,29 @@ def test_a_serve_stopped_before_writing_the_other_files_leaves_them_to_the_next_
     assert "A paragraph." not in (out / "data" / "ledger.json").read_text(encoding="utf-8")
     build(Options(content=content, out=out, cache=cache, search=False))
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected")
+
+
+def test_a_data_file_that_fails_to_be_made_after_the_reload_is_left_whole_and_made_again(
+    tmp_path: Path, workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content, templates = workspace
+    out = tmp_path / "site"
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
+    build(options)
+    before = (out / "data" / "ledger.json").read_bytes()
+    edit_body(content, templates)
+
+    def failing(*args: object, **kwargs: object) -> Iterator[bytes]:
+        yield b"{"
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(export, "ledger_file", failing)
+    after_reload: list[Callable[[], None]] = []
+    assert build(options, after_reload.append).patched  # the pages: written
+    with pytest.raises(RuntimeError):
+        after_reload.pop()()
+    assert (out / "data" / "ledger.json").read_bytes() == before
+    assert not [p for p in out.rglob(".tmp-*")]
+    monkeypatch.undo()
+    build(options)
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
