@@ -163,9 +163,9 @@ class Cache:
     def get(self, kind: str, key: str) -> Any | None:
         if self.root is None:
             return None
-        if self.memory and (str(self.root), kind, key) in _memory:
-            _used.add((str(self.root), kind, key))
-            return _memory[str(self.root), kind, key]
+        if self.memory and (entry := (str(self.root), kind, key)) in _memory:
+            _used.add(entry)
+            return _memory[entry]
         connection = _connect(self.root)
         if connection is None:
             return None
@@ -186,8 +186,8 @@ class Cache:
     def remember(self, kind: str, key: str, value: Any) -> None:
         """Keep ``value`` for this process's next build (``serve``) without writing it (a worker did)."""
         if self.memory:
-            _memory[str(self.root), kind, key] = value
-            _used.add((str(self.root), kind, key))
+            _memory[entry := (str(self.root), kind, key)] = value
+            _used.add(entry)
 
     def put_at_exit(self, kind: str, key: str, value: Any) -> None:
         """``put``, but written to disk when this process exits (``serve``, which keeps it in memory meanwhile).
