@@ -197,7 +197,21 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
 
 
 def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bool, Any]:
-    """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before."""
+    """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before.
+
+    ``serve`` does not read again a file unchanged since it last did (``unchanged.py``): hashing the
+    sources of 1,000 controversies twice took a millisecond of each rebuild.
+    """
+    path, purpose, st = str(file), f"yaml {shown}", None
+    if cache.memory:
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+    if st is not None and (known := unchanged.recalled(purpose, path, st)) is not None:
+        file_digest, key = known.split(" ")
+        if (hit := cache.get("yaml", key)) is not None:
+            raw.digests[file.name] = file_digest
+            return _parsed(hit, raw)
+    read_at = unchanged.now()
     try:
         data = read_bytes(file, shown, MAX_REGISTRY_BYTES)
     except YamlError as exc:
@@ -205,6 +219,8 @@ def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bo
         return False, None
     raw.digests[file.name] = digest(shown, data)
     key = cache.key(shown, data)
+    if st is not None:
+        unchanged.remember(purpose, path, st, f"{raw.digests[file.name]} {key}", read_at)
     hit = cache.get("yaml", key)
     if hit is None:
         try:
@@ -212,6 +228,10 @@ def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bo
         except YamlError as exc:
             hit = (False, None, exc.error)
         cache.put("yaml", key, hit)
+    return _parsed(hit, raw)
+
+
+def _parsed(hit: tuple[bool, Any, ContentError | None], raw: RawContent) -> tuple[bool, Any]:
     ok, value, error = hit
     if error is not None:
         raw.errors.append(error)

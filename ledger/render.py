@@ -284,7 +284,8 @@ def jobs(
                 return in_pieces(env.get_template(template).generate(values))
             return env.get_template(template).render(values)
 
-        out[page.file] = Job(page.file, make, deps if isinstance(deps, tuple) else _deps(deps))
+        file = page.file
+        out[file] = Job(file, make, deps if isinstance(deps, tuple) else _deps(deps))
 
     every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
     _controversy_deps.new_pass()
@@ -317,7 +318,7 @@ def jobs(
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
         see_also = links.see_also[slug]
-        neighbours = tuple(other.slug for other in see_also)
+        neighbours = tuple([other.slug for other in see_also])
         page_deps, data_deps = _controversy_deps.get(
             (c, refs),
             (neighbours, events_of[slug]),
@@ -359,7 +360,7 @@ def jobs(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
         {"s:*", "r:*", "e:*"},
-        events_citing=_events_citing(site),
+        lazy={"events_citing": partial(_events_citing, site)},
     )
     on_timeline = {"e:*", "t:*"} | {f"s:{s}" for e in site.events for s in e.sources}
     on_timeline |= {f"r:{slug}" for e in site.events for slug in e.controversies}
@@ -369,7 +370,7 @@ def jobs(
         "updates.html",
         Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
         {"c:*"},
-        updates=history.updates(site.controversies.values()),
+        lazy={"updates": partial(history.updates, site.controversies.values())},
     )
     page("search.html", Page("search/", "Search", f"Search {config.title}."), set())
     page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
@@ -379,13 +380,11 @@ def jobs(
     out["data/ledger.json"] = Job(
         "data/ledger.json", partial(export.ledger_file, site, links, events_of, remember), _deps(every | {"b:*"})
     )
-    lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
-    unlisted = {"search/index.html"}  # a search form is no page for search engines (it is noindex too)
-    pages = sorted(
-        path.removesuffix("index.html") for path in out if path.endswith("index.html") and path not in unlisted
-    )
 
-    def sitemap() -> str:
+    def sitemap() -> str:  # every page but the search form: no page for search engines (it is noindex too)
+        lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
+        listed = (path for path in out if path.endswith("index.html") and path != "search/index.html")
+        pages = sorted(path.removesuffix("index.html") for path in listed)
         return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
 
     out["sitemap.xml"] = Job("sitemap.xml", sitemap, _deps(every - {"c:*"} | {"r:*"}))
