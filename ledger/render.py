@@ -8,7 +8,6 @@ The 404 page is the exception: it is served at arbitrary paths, so its links are
 from __future__ import annotations
 
 import posixpath
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -25,13 +24,12 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
-from . import csp, export, feeds, github, history, timeline
+from . import csp, export, feeds, github, history, shows, timeline
 from .cache import tree_fingerprint
 from .charts import step_chart
-from .link import Holding, Links, PageRefs
+from .link import Links
 from .markdown import render_body
 from .matrix import thread_matrix
-from .memo import Memo
 from .model import Controversy, Event, PartialDate, Site
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
@@ -163,13 +161,7 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
 
 @dataclass(frozen=True)
 class Job:
-    """One output file: how to make it, and what it shows (for rebuilding only what an edit touched).
-
-    ``deps`` names the records the file shows: ``c:<slug>`` (and ``b:<slug>`` if it shows the body, or
-    only ``r:<slug>`` if it only lists it: ``incremental.versions``), ``t:<slug>``, ``p:<slug>``,
-    ``s:<id>``, ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number).
-    The site's configuration, templates and engine are everyone's dependency and are not listed.
-    """
+    """One output file: how to make it, and what it shows (``shows.py``: for rebuilding only what an edit touched)."""
 
     file: str
     make: Callable[[], Made]
@@ -192,55 +184,6 @@ def in_pieces(text: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
             batch, length = [], 0
     if batch:
         yield "".join(batch).encode("utf-8")
-
-
-def _deps(keys: Iterable[str]) -> tuple[str, ...]:
-    """A job's dependencies, each key stored once however many jobs name it (a large site has millions).
-
-    A tuple, not a set: a set's hash table is five times the size, and they are only ever scanned.
-    """
-    return tuple(dict.fromkeys(map(sys.intern, keys)))
-
-
-_controversy_deps: Memo[tuple[tuple[str, ...], tuple[str, ...]]] = Memo()
-"""What a controversy's page and data file show, by controversy (``serve`` lists them for edited pages only)."""
-
-
-def _controversy_deps_of(
-    c: Controversy, refs: PageRefs, neighbours: tuple[str, ...], events: tuple[Event, ...]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ``deps`` of a controversy's page and of its data file."""
-    slug = c.slug
-    shown = {f"c:{slug}", f"b:{slug}", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"c:{other}" for other in neighbours} | {f"p:{s}" for p in c.positions for s in p.proponents}
-    shown |= {f"e:{e.id}" for e in events}
-    page = shown | {f"t:{c.thread}", f"rev:controversies/{slug}.md"}
-    return _deps(page), _deps(shown | {f"s:{s}" for e in events for s in e.sources})
-
-
-_shown: Memo[tuple[str, ...]] = Memo()
-"""What a thread's page and feed and a proponent's page show, by the lists ``link`` made them (the same
-objects in ``serve`` when no controversy in them changed)."""
-
-
-def _thread_deps(
-    slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]
-) -> tuple[str, ...]:
-    shown = {f"t:{slug}", f"rev:threads/{slug}.md", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"c:{c.slug}" for c in controversies} | {f"e:{e.id}" for e in events}
-    # the who-holds-what matrix: a row per proponent of a position here
-    return _deps(shown | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents})
-
-
-def _thread_feed_deps(slug: str, controversies: tuple[Controversy, ...]) -> tuple[str, ...]:
-    history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
-    return _deps({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources})
-
-
-def _proponent_deps(slug: str, holdings: tuple[Holding, ...]) -> tuple[str, ...]:
-    # the position's sources are shown by title
-    shown = {f"p:{slug}"} | {f"c:{h.controversy.slug}" for h in holdings}
-    return _deps(shown | {f"s:{s}" for h in holdings for s in h.position.sources})
 
 
 def jobs(
@@ -285,11 +228,10 @@ def jobs(
             return env.get_template(template).render(values)
 
         file = page.file
-        out[file] = Job(file, make, deps if isinstance(deps, tuple) else _deps(deps))
+        out[file] = Job(file, make, deps if isinstance(deps, tuple) else shows.keys(deps))
 
     every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
-    _controversy_deps.new_pass()
-    _shown.new_pass()
+    shows.new_pass()
     page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "r:*"})
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
@@ -298,11 +240,7 @@ def jobs(
         page(
             "thread.html",
             Page(f"threads/{slug}/", thread.title, thread.summary),
-            _shown.get(
-                (refs, controversies),
-                ("thread", slug, events),
-                partial(_thread_deps, slug, refs, controversies, events),
-            ),
+            shows.thread(slug, refs, controversies, events),
             thread=thread,
             lazy={"matrix": partial(thread_matrix, site, links, slug), "body": partial(render_body, thread.body)},
             refs=refs,
@@ -313,17 +251,13 @@ def jobs(
         out[f"threads/{slug}/feed.xml"] = Job(
             f"threads/{slug}/feed.xml",
             partial(feeds.thread_feed, site, links, slug),
-            _shown.get((controversies,), ("feed", slug), partial(_thread_feed_deps, slug, controversies)),
+            shows.thread_feed(slug, controversies),
         )
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
         see_also = links.see_also[slug]
         neighbours = tuple([other.slug for other in see_also])
-        page_deps, data_deps = _controversy_deps.get(
-            (c, refs),
-            (neighbours, events_of[slug]),
-            partial(_controversy_deps_of, c, refs, neighbours, events_of[slug]),
-        )
+        page_deps, data_deps = shows.controversy(c, refs, neighbours, events_of[slug])
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),
@@ -352,7 +286,7 @@ def jobs(
         page(
             "proponent.html",
             Page(f"proponents/{slug}/", proponent.name, description),
-            _shown.get((holdings,), ("proponent", slug), partial(_proponent_deps, slug, holdings)),
+            shows.proponent(slug, holdings),
             proponent=proponent,
             holdings=holdings,
         )
@@ -376,9 +310,9 @@ def jobs(
     page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
 
     for kind, file in feeds.FEED_FILES.items():
-        out[file] = Job(file, partial(feeds.site_feed, site, kind), _deps({"c:*", "t:*", "s:*"}))
+        out[file] = Job(file, partial(feeds.site_feed, site, kind), shows.keys({"c:*", "t:*", "s:*"}))
     out["data/ledger.json"] = Job(
-        "data/ledger.json", partial(export.ledger_file, site, links, events_of, remember), _deps(every | {"b:*"})
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of, remember), shows.keys(every | {"b:*"})
     )
 
     def sitemap() -> str:  # every page but the search form: no page for search engines (it is noindex too)
@@ -387,7 +321,7 @@ def jobs(
         pages = sorted(path.removesuffix("index.html") for path in listed)
         return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
 
-    out["sitemap.xml"] = Job("sitemap.xml", sitemap, _deps(every - {"c:*"} | {"r:*"}))
+    out["sitemap.xml"] = Job("sitemap.xml", sitemap, shows.keys(every - {"c:*"} | {"r:*"}))
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     out["robots.txt"] = Job("robots.txt", lambda: robots, ())
     return out
