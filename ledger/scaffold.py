@@ -26,8 +26,8 @@ from .schema import (
     SOURCE,
     Field,
     Record,
-    is_slug,
 )
+from .values import is_slug
 from .yamltree import Map, Seq, YamlError, parse_yaml
 
 FENCE_RE = re.compile(r"-{3,}\s*")

@@ -2,7 +2,7 @@
 
 Generic over ``Record``/``Field``: a field or record added to ``schema.py`` (and a file added to
 ``CONTENT_FILES``) is exported without touching this module. Each field type maps to one JSON
-Schema fragment that accepts exactly what ``schema.check_record`` accepts, as far as JSON Schema
+Schema fragment that accepts exactly what ``values.check_record`` accepts, as far as JSON Schema
 can say it; a test proves the two agree on a corpus of valid and invalid files. Cross-file rules
 (unknown ids, duplicates, ``updated`` after ``opened``) are the validator's alone.
 """

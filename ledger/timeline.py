@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .errors import ContentError
 from .model import Controversy, Event, Site
-from .schema import EVENT, check_record
+from .schema import EVENT
+from .values import check_record
 from .yamltree import Map, Seq, field_lines, line_of
 
 EVENTS_FILE = "events.yaml"

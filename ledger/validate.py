@@ -21,7 +21,8 @@ from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
 from .memo import Memo
 from .model import Body, Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
-from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record, check_record, is_slug, too_long
+from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record
+from .values import check_record, is_slug, too_long
 from .yamltree import Map, Seq, field_lines, line_of
 
 T = TypeVar("T")

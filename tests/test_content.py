@@ -15,7 +15,8 @@ import feedparser
 import pytest
 
 from ledger.model import PartialDate
-from ledger.schema import SOURCE_KINDS, parse_partial_date
+from ledger.schema import SOURCE_KINDS
+from ledger.values import parse_partial_date
 
 from .helpers import SHIPPED, follow, html, text
 from .test_export import round_trip_problems
