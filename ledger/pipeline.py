@@ -214,6 +214,7 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
     start = time.perf_counter()
     cache = Cache(options.cache, memory=options.memory)
     out = options.out.absolute()
+    _unwritten.pop(out, None)  # an earlier patch's files, not yet written: unlisted, this build makes them again
     snapshot_key = digest("snapshot", str(out))
     previous: Snapshot | None = cache.get("snapshot", snapshot_key) if options.cache else None
     revised = revisions(options.content)

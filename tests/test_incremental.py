@@ -395,6 +395,13 @@ def test_serve_writes_the_pages_before_the_reload_and_the_other_files_after_it(t
     for write in after_reload:  # the first writes the latest build's files, the second nothing
         write()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
+    edit_body(content, templates)
+    build(options, after_reload.append)
+    edit_config(content, templates)  # the tagline is in ledger.json too
+    build(options)  # a staged build of every file, before the patch's data files were written …
+    for write in after_reload:  # … which are then never written over it
+        write()
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
 
 
 STOPPED_BEFORE_THE_REST = """
