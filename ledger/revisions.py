@@ -48,14 +48,22 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+_logs: dict[tuple[str, str], dict[str, Revision]] = {}
+"""The answer for a content folder at a commit (``serve`` asks at every save; the log of a commit never
+changes): one ``git rev-parse`` per build instead of a ``git log`` that grows with the history."""
+
+
 def revisions(content: Path) -> dict[str, Revision]:
     """Last revision of every committed file under ``content``, keyed by its path relative to ``content``."""
     content = content.resolve()
-    if not content.is_dir():
+    if not content.is_dir() or not _in_a_checkout(content):
         return {}
-    top = _git(["rev-parse", "--show-toplevel"], content)
-    if not top:
+    answer = _git(["rev-parse", "--show-toplevel", "HEAD"], content)
+    if not answer or len(answer.split("\n")) < 2:  # not a checkout, or no commit yet
         return {}
+    top, head = answer.split("\n")[:2]
+    if (str(content), head) in _logs:
+        return dict(_logs[str(content), head])
     try:
         prefix = PurePosixPath(content.relative_to(Path(top.strip()).resolve()).as_posix())
     except ValueError:
@@ -72,7 +80,15 @@ def revisions(content: Path) -> dict[str, Revision]:
             path = PurePosixPath(line)
             key = path.relative_to(prefix).as_posix() if prefix.parts else path.as_posix()
             found.setdefault(key, Revision(day, path.as_posix()))
-    return found
+    _logs.clear()
+    _logs[str(content), head] = found
+    return dict(found)
+
+
+def _in_a_checkout(folder: Path) -> bool:
+    """Whether ``folder`` or a folder above it has a ``.git`` (without one, git is not asked: a build
+    of a content folder outside any checkout spends no time starting it)."""
+    return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
 def history_url(repo_url: str, branch: str, revision: Revision) -> str:

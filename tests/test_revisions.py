@@ -115,6 +115,35 @@ def test_one_git_log_for_all_files(checkout: Path, monkeypatch: pytest.MonkeyPat
     assert len(calls) == 2  # rev-parse, log
 
 
+def test_git_log_is_asked_again_only_after_a_commit(checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` asks at every save: a commit's log never changes, so it is read once per commit."""
+    calls: list[list[str]] = []
+    real = subprocess.run
+    monkeypatch.setattr(
+        revisions_module.subprocess, "run", lambda args, *a, **k: calls.append(args) or real(args, *a, **k)
+    )
+    content = checkout / "content"
+    first = revisions_module.revisions(content)
+    assert revisions_module.revisions(content) == first
+    assert sum("log" in call for call in calls) <= 1  # (none if an earlier test read this commit's log)
+    second = content / "controversies" / "second.md"
+    second.write_text(second.read_text().replace("A Second Question?", "A Second Question, Edited?"))
+    git(checkout, "commit", "-q", "-am", "edit second", day="2024-07-09")
+    calls.clear()
+    now = revisions_module.revisions(content)
+    assert first["controversies/second.md"].date.isoformat() == "2024-03-01"
+    assert now["controversies/second.md"].date.isoformat() == "2024-07-09"
+    assert sum("log" in call for call in calls) == 1
+
+
+def test_a_folder_outside_any_checkout_starts_no_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = make_content(tmp_path / "content")
+    if any((parent / ".git").exists() for parent in content.parents):
+        pytest.skip("the temporary folder is inside a checkout")
+    monkeypatch.setattr(revisions_module.subprocess, "run", lambda *a, **k: pytest.fail("git was started"))
+    assert revisions_module.revisions(content) == {}
+
+
 def test_same_checkout_builds_identical_bytes(checkout: Path, tmp_path: Path) -> None:
     build(Options(content=checkout / "content", out=tmp_path / "a"))
     build(Options(content=checkout / "content", out=tmp_path / "b"))
