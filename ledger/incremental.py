@@ -71,13 +71,28 @@ def inputs_digest(
     ``memory`` (``serve``): content files unchanged since this process last read them are not read again.
     """
     parts: list[bytes | str] = [engine_fingerprint(), settings, tree_fingerprint(templates), tree_fingerprint(static)]
-    parts += sorted(f"{path}={revision}" for path, revision in revisions.items())
+    _revision_parts.new_pass()
+    parts += _revision_parts.get((revisions,), "inputs", partial(_sorted_revisions, revisions))
     for name, path, st in _content_files(content):
         if stat.S_ISLNK(st.st_mode):
             parts += [name, "symlink", os.readlink(path)]
         elif stat.S_ISREG(st.st_mode):
             parts += [name, _file_digest(path, st, memory)]
     return digest(*parts)
+
+
+_revision_parts: Memo[list[str]] = Memo()
+_revision_versions: Memo[dict[str, str]] = Memo()
+"""The git dates' part of the inputs digest and their versions, by answer (``revisions`` gives ``serve``
+the same object until the next commit)."""
+
+
+def _sorted_revisions(revisions: Mapping[str, Revision]) -> list[str]:
+    return sorted(f"{path}={revision}" for path, revision in revisions.items())
+
+
+def _revisions_by_key(revisions: Mapping[str, Revision]) -> dict[str, str]:
+    return {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
 
 
 def _file_digest(path: str, st: os.stat_result, memory: bool) -> str:
@@ -136,6 +151,7 @@ def versions(
     previous = previous or {}
     found: dict[str, str] = {}
     _registry_versions.new_pass()
+    _revision_versions.new_pass()
     for doc in raw.controversies:
         if doc.slug not in site.controversies:
             continue
@@ -149,7 +165,7 @@ def versions(
     found |= _registry_versions.get((site.sources,), "s", partial(_record_versions, "s", site.sources))
     found |= _registry_versions.get((site.proponents,), "p", partial(_record_versions, "p", site.proponents))
     found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
-    found |= {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
+    found |= _revision_versions.get((revisions,), "versions", partial(_revisions_by_key, revisions))
     return found
 
 

@@ -54,7 +54,10 @@ changes): one ``git rev-parse`` per build instead of a ``git log`` that grows wi
 
 
 def revisions(content: Path) -> dict[str, Revision]:
-    """Last revision of every committed file under ``content``, keyed by its path relative to ``content``."""
+    """Last revision of every committed file under ``content``, keyed by its path relative to ``content``.
+
+    Read-only: the same object is the answer until the next commit.
+    """
     content = content.resolve()
     if not content.is_dir() or not _in_a_checkout(content):
         return {}
@@ -63,7 +66,7 @@ def revisions(content: Path) -> dict[str, Revision]:
         return {}
     top, head = answer.split("\n")[:2]
     if (str(content), head) in _logs:
-        return dict(_logs[str(content), head])
+        return _logs[str(content), head]
     try:
         prefix = PurePosixPath(content.relative_to(Path(top.strip()).resolve()).as_posix())
     except ValueError:
@@ -82,7 +85,7 @@ def revisions(content: Path) -> dict[str, Revision]:
             found.setdefault(key, Revision(day, path.as_posix()))
     _logs.clear()
     _logs[str(content), head] = found
-    return dict(found)
+    return found
 
 
 def _in_a_checkout(folder: Path) -> bool:
