@@ -92,9 +92,14 @@ _used: set[tuple[str, str, str]] = set()
 """Entries of ``_memory`` read or written since the last ``forget_unused``."""
 
 
-DATABASE = "entries.sqlite3"
+DATABASE = "cache.sqlite3"
 """Every entry of a cache folder, in one SQLite file: a thousand parses were a thousand files to create,
 each a slow operation on some file systems (0.1 ms to 1 ms here), more than parsing them took."""
+LOOKUP = "SELECT value, used FROM entries WHERE kind = ? AND key = ?"
+OLD_DATABASES = ("entries.sqlite3",)
+"""Earlier layouts' files, removed by ``prune``: ``entries.sqlite3`` kept its values inside the key's
+B-tree (``WITHOUT ROWID``), where SQLite reads a whole large value to compare keys with it: after the
+10 MB parse of the sources of 10,000 controversies was stored, every lookup took over a millisecond."""
 _connections: dict[tuple[int, str], sqlite3.Connection | None] = {}
 """This process's connection to each cache database (``None``: it cannot be used); forked workers open their own."""
 
@@ -116,9 +121,9 @@ def _connect(root: Path) -> sqlite3.Connection | None:
             connection = sqlite3.connect(root / DATABASE, timeout=30, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, used REAL,"
-                " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+            connection.execute(  # a rowid table: the key's index holds keys only, values stay out of lookups
+                "CREATE TABLE IF NOT EXISTS entries"
+                " (kind TEXT, key TEXT, value BLOB, used REAL, PRIMARY KEY (kind, key))"
             )
             break
         except sqlite3.DatabaseError:  # not a database (damaged, or something else under that name)
@@ -146,7 +151,7 @@ def _write_pending() -> None:
 
 
 class Cache:
-    """Pickled values in ``root/entries.sqlite3``, by (kind, key); a ``None`` root caches nothing.
+    """Pickled values in ``root/cache.sqlite3``, by (kind, key); a ``None`` root caches nothing.
 
     Values are shared, not copied: callers treat them as read-only.
     """
@@ -170,9 +175,7 @@ class Cache:
         if connection is None:
             return None
         try:
-            row = connection.execute(
-                "SELECT value, used FROM entries WHERE kind = ? AND key = ?", (kind, key)
-            ).fetchone()
+            row = connection.execute(LOOKUP, (kind, key)).fetchone()
             if row is None:
                 return None
             value = pickle.loads(row[0])
@@ -227,7 +230,7 @@ class Cache:
     def prune(self, max_age: float = MAX_AGE) -> None:
         """Remove entries unused for ``max_age`` seconds (reading an entry marks it used); once a day.
 
-        Also removes the folders of entries an older engine kept one file each (``parse/`` …).
+        Also removes what older engines kept: one file per entry (``parse/`` …), ``OLD_DATABASES``.
         """
         if self.root is None or not self.root.is_dir():
             return
@@ -238,6 +241,10 @@ class Cache:
         stamp.touch()
         for old in ("parse", "yaml", "snapshot"):
             shutil.rmtree(self.root / old, ignore_errors=True)
+        for old in OLD_DATABASES:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    (self.root / (old + suffix)).unlink()
         connection = _connect(self.root)
         if connection is not None:
             with contextlib.suppress(sqlite3.Error):

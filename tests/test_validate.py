@@ -131,4 +131,4 @@ def test_a_later_build_reports_the_same_problems_from_the_checks_it_kept(case: s
     for _ in range(2):  # the second process finds every file's check in the cache
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
         assert (result.returncode, result.stderr) == (1, expected)
-    assert (tmp_path / "cache" / "entries.sqlite3").is_file()
+    assert (tmp_path / "cache" / "cache.sqlite3").is_file()
