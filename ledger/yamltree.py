@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
-from .limits import FORBIDDEN_CHARS, forbidden_char_message
+from .limits import first_forbidden, forbidden_char_message
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -275,7 +275,7 @@ class _Builder:
         if tag == "tag:yaml.org,2002:merge" and frame and isinstance(frame.value, Map) and frame.key is _NO_KEY:
             self.fail(line, "YAML merge keys ('<<') are not supported in content files")
             return None
-        if found := FORBIDDEN_CHARS.search(event.value):
+        if found := first_forbidden(event.value):
             self.fail(line, f"value {forbidden_char_message(found.group())}")  # written as an escape
             return None
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)

@@ -7,6 +7,7 @@ timeout only guards against hangs; the seconds each case took are printed, not a
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -15,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from ledger.limits import MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS
+from ledger.limits import (
+    FORBIDDEN_CHARS,
+    MAX_BODY_CHARS,
+    MAX_LINE_CHARS,
+    MAX_LIST_ITEMS,
+    MAX_TEXT_CHARS,
+    first_forbidden,
+)
 from ledger.load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES
 from ledger.yamltree import MAX_DEPTH
 
@@ -205,3 +213,17 @@ def test_thousands_of_unknown_ids_against_a_large_registry_do_not_hang(workspace
     assert lines[-1] == "5000 errors; nothing was written."
     assert all(LINE.match(line) and "unknown source 'x" in line for line in lines[:-1])
     assert 0 < sum("did you mean" in line for line in lines) <= 20
+
+
+def test_the_quick_search_for_forbidden_characters_finds_what_the_whole_class_finds() -> None:
+    """``first_forbidden`` searches ASCII and BMP text with part of the class: never with another answer."""
+    rng = random.Random(39)
+    alphabet = ["a", " ", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "\x85", "é", "—", "\ud800", "\ufdd0", "\ufffe"]
+    alphabet += ["\U0001f600", "\U0001fffe", "\U0010ffff", "\U000e0001"]
+    checked = set()
+    for _ in range(3000):
+        text = "".join(rng.choices(alphabet[:4] * 20 + alphabet, k=rng.randint(0, 12)))
+        found, expected = first_forbidden(text), FORBIDDEN_CHARS.search(text)
+        assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group())), text
+        checked.add((text.isascii(), any(ord(c) > 0xFFFF for c in text), expected is not None))
+    assert len(checked) == 6  # every path, with and without a forbidden character (ASCII, BMP, beyond)
