@@ -256,8 +256,7 @@ def jobs(
     for slug, c in site.controversies.items():
         refs = links.refs[slug]
         see_also = links.see_also[slug]
-        neighbours = tuple([other.slug for other in see_also])
-        page_deps, data_deps = shows.controversy(c, refs, neighbours, events_of[slug])
+        page_deps, data_deps = shows.controversy(c, refs, see_also, events_of[slug])
         page(
             "controversy.html",
             Page(f"controversies/{slug}/", c.title, _description(c)),

@@ -43,15 +43,19 @@ def new_pass() -> None:
     _lists.new_pass()
 
 
-def controversy(c: Controversy, refs: PageRefs, neighbours: Deps, events: tuple[Event, ...]) -> tuple[Deps, Deps]:
-    """The ``deps`` of a controversy's page and of its data file (``neighbours``: its see-also slugs)."""
-    return _controversies.get((c, refs), (neighbours, events), partial(_controversy, c, refs, neighbours, events))
+def controversy(
+    c: Controversy, refs: PageRefs, see_also: tuple[Controversy, ...], events: tuple[Event, ...]
+) -> tuple[Deps, Deps]:
+    """The ``deps`` of a controversy's page and of its data file."""
+    return _controversies.get((c, refs, see_also), events, partial(_controversy, c, refs, see_also, events))
 
 
-def _controversy(c: Controversy, refs: PageRefs, neighbours: Deps, events: tuple[Event, ...]) -> tuple[Deps, Deps]:
+def _controversy(
+    c: Controversy, refs: PageRefs, see_also: tuple[Controversy, ...], events: tuple[Event, ...]
+) -> tuple[Deps, Deps]:
     slug = c.slug
     shown = {f"c:{slug}", f"b:{slug}", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"c:{other}" for other in neighbours} | {f"p:{s}" for p in c.positions for s in p.proponents}
+    shown |= {f"c:{other.slug}" for other in see_also} | {f"p:{s}" for p in c.positions for s in p.proponents}
     shown |= {f"e:{e.id}" for e in events}
     page = shown | {f"t:{c.thread}", f"rev:controversies/{slug}.md"}
     return keys(page), keys(shown | {f"s:{s}" for e in events for s in e.sources})
