@@ -70,6 +70,23 @@ def move_proponent(content: Path, templates: Path) -> None:
     replace(page, f"proponents: [{first}", "proponents: [epoch-ai")
 
 
+def link_see_also(content: Path, templates: Path) -> None:
+    """A see-also link added on one page: the other page lists it back (its page and data change)."""
+    replace(
+        content / "controversies" / "ai-infrastructure-spending-returns.md",
+        "see_also: [scaling-laws-hitting-a-wall,",
+        "see_also: [data-wall-synthetic-data, scaling-laws-hitting-a-wall,",
+    )
+
+
+def unlink_see_also(content: Path, templates: Path) -> None:
+    replace(
+        content / "controversies" / "ai-infrastructure-spending-returns.md",
+        "see_also: [data-wall-synthetic-data, scaling-laws-hitting-a-wall,",
+        "see_also: [scaling-laws-hitting-a-wall,",
+    )
+
+
 def add_controversy(content: Path, templates: Path) -> None:
     source = content / "controversies" / "ai-infrastructure-spending-returns.md"
     copy = content / "controversies" / "a-new-question.md"
@@ -113,6 +130,8 @@ EDITS: list[Callable[[Path, Path], None]] = [
     cite_in_body,
     reword_claim,
     move_proponent,
+    link_see_also,
+    unlink_see_also,
     add_controversy,
     delete_controversy,
     edit_source,
