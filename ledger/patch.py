@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -81,19 +82,23 @@ def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: C
 
 
 def _write(out: Path, made: Mapping[str, Made]) -> Listing:
-    """Write each file over its old version atomically; their listing."""
+    """Write each file over its old version atomically, unless that is already these bytes; their listing."""
     folders: set[Path] = set()
     listing: Listing = {}
     for file, data in made.items():
         path = target(out, file)
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if isinstance(data, bytes) and (same := _as_made(path, data)) is not None:
+            listing[file] = same
+            continue
         if not path.parent.is_dir():
             path.parent.mkdir(parents=True)
             folders.update(p for p in path.parent.parents if out in p.parents)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as stream:
-                if isinstance(data, str | bytes):
-                    stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+                if isinstance(data, bytes):
+                    stream.write(data)
                 else:
                     stream.writelines(data)  # in pieces, as made: ledger.json is never whole in memory
         except BaseException:
@@ -107,6 +112,29 @@ def _write(out: Path, made: Mapping[str, Made]) -> Listing:
         listing[file] = (st.st_size, st.st_mtime_ns, st.st_ino)
     _fix_folder_times(folders)
     return listing
+
+
+def _as_made(path: Path, data: bytes) -> tuple[int, int, int] | None:
+    """The listing of the file at ``path`` if it is already ``data``, as a staged build leaves it; else ``None``.
+
+    A page an edit touched may come out the same (a see-also neighbour whose claim was reworded shows
+    only its title): left alone, it is neither written nor replaced, and a browser's copy stays valid.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data) or stat.S_IMODE(st.st_mode) != FILE_MODE:
+        return None
+    if st.st_mtime_ns != FIXED_MTIME * 10**9:
+        return None
+    try:
+        with open(path, "rb") as stream:
+            if stream.read() != data:
+                return None
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _fix_folder_times(folders: Collection[Path]) -> None:

@@ -474,3 +474,22 @@ def test_a_data_file_that_fails_to_be_made_after_the_reload_is_left_whole_and_ma
     monkeypatch.undo()
     build(options)
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
+
+
+def test_serve_leaves_alone_a_touched_page_that_comes_out_the_same(tmp_path: Path, workspace) -> None:
+    """A reworded claim remakes its see-also neighbours' pages, which show only its title: not rewritten."""
+    content, templates = workspace
+    out = tmp_path / "site"
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
+    build(options)
+    neighbour = out / "controversies" / "scaling-laws-hitting-a-wall" / "index.html"
+    edited = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
+    changed_by_hand = out / "controversies" / "efficiency-substitute-for-scale" / "index.html"
+    before = {page: page.stat().st_ino for page in (neighbour, edited)}
+    changed_by_hand.chmod(0o600)  # the same bytes, but not as a build leaves them: written again
+    reword_claim(content, templates)
+    report = build(options)
+    assert report.patched and report.rendered > 2
+    assert neighbour.stat().st_ino == before[neighbour] and edited.stat().st_ino != before[edited]
+    assert changed_by_hand.stat().st_mode & 0o777 == (out / "index.html").stat().st_mode & 0o777
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
