@@ -51,15 +51,13 @@ class Patch:
 
     out: Path
     written: Listing
-    """The files written so far, as they are now on disk."""
+    """The pages, as they are now on disk."""
     rest: dict[str, Job] = field(default_factory=dict)
 
     def write_rest(self) -> Listing:
         """Make and write the files of ``rest`` (once); their listing."""
         rest, self.rest = self.rest, {}
-        listing = _write(self.out, {file: job.make() for file, job in rest.items()})
-        self.written |= listing
-        return listing
+        return _write(self.out, {file: job.make() for file, job in rest.items()})
 
 
 def patch(out: Path, jobs: Mapping[str, Job], stale: Collection[str], removed: Collection[str]) -> Patch:

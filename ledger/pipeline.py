@@ -186,7 +186,7 @@ _unwritten: dict[Path, Callable[[], None]] = {}
 """What the last patch of each output folder left to write after the browser's reload (``patch.Patch``)."""
 
 
-def write_unwritten(out: Path) -> None:
+def _write_unwritten(out: Path) -> None:
     """Write what the latest patch of ``out`` left for later, unless done already (a callback scheduled by an
     earlier patch then writes the latest one's files, never older ones)."""
     if (finish := _unwritten.pop(out, None)) is not None:
@@ -273,7 +273,7 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
                 snapshot.listing |= done.write_rest()
 
             _unwritten[out] = write_rest
-            (after_reload or _at_once)(partial(write_unwritten, out))
+            (after_reload or _at_once)(partial(_write_unwritten, out))
             return report
 
     def fill(staging: Path) -> None:

@@ -141,7 +141,7 @@ class DevState:
 
     def _after_reload(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` (writing the files no page loads) through ``resume``; a failure is printed, and
-        the next rebuild writes the files again (``pipeline.build``)."""
+        the next rebuild makes those files again (``pipeline.build``)."""
 
         def run() -> None:
             try:
