@@ -18,7 +18,6 @@ from .history import confidence_trajectory, position_added
 from .link import Links
 from .memo import Memo
 from .model import Controversy, Event, HistoryEntry, Move, Proponent, Site, Source
-from .timeline import by_controversy
 
 SCHEMA_VERSION = 1
 
@@ -242,12 +241,3 @@ def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Eve
             "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
         }
     )
-
-
-def data_files(site: Site, links: Links) -> dict[str, bytes]:
-    """``data/ledger.json`` (everything) and one self-contained file per controversy."""
-    events_of = by_controversy(site)
-    out = {"data/ledger.json": b"".join(ledger_file(site, links, events_of))}
-    for slug, c in site.controversies.items():
-        out[f"data/controversies/{slug}.json"] = controversy_file(site, links, c, events_of[slug])
-    return out

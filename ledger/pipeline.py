@@ -193,7 +193,8 @@ def _write_unwritten(out: Path) -> None:
         finish()
 
 
-def _at_once(callback: Callable[[], None]) -> None:
+def at_once(callback: Callable[[], None]) -> None:
+    """Run ``callback`` now (where a caller could schedule it for later)."""
     callback()
 
 
@@ -273,7 +274,7 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
                 snapshot.listing |= done.write_rest()
 
             _unwritten[out] = write_rest
-            (after_reload or _at_once)(partial(_write_unwritten, out))
+            (after_reload or at_once)(partial(_write_unwritten, out))
             return report
 
     def fill(staging: Path) -> None:

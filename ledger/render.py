@@ -324,8 +324,3 @@ def jobs(
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     out["robots.txt"] = Job("robots.txt", lambda: robots, ())
     return out
-
-
-def render_site(site: Site, links: Links, templates: Path, revisions: Mapping[str, Revision] | None = None) -> Output:
-    """Every output file of the site, made here and now (see ``jobs``)."""
-    return {file: file_bytes(job.make()) for file, job in jobs(site, links, templates, revisions).items()}

@@ -33,7 +33,7 @@ from tornado.ioloop import IOLoop
 
 from . import csp
 from .errors import ContentErrors
-from .pipeline import Options, OutputRefused, TemplateError, build
+from .pipeline import Options, OutputRefused, TemplateError, at_once, build
 from .search import refresh_index
 
 
@@ -92,11 +92,7 @@ def collection_deferred(resume: Callable[[Callable[[], None]], object] | None = 
         yield
     finally:
         if enabled:
-            (resume or _now)(gc.enable)
-
-
-def _now(callback: Callable[[], None]) -> None:
-    callback()
+            (resume or at_once)(gc.enable)
 
 
 class DevState:
