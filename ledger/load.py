@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -28,6 +28,9 @@ from .model import Body
 from .parallel import fork_map
 from .schema import PLACEHOLDER
 from .yamltree import Map, Seq, YamlError, parse_yaml
+
+if TYPE_CHECKING:
+    from .incremental import ContentFiles
 
 MAX_FILE_BYTES = 2_000_000
 """A page larger than this is a mistake (or an attack), not prose."""
@@ -268,10 +271,13 @@ def load_registry(file: Path, shown: str, raw: RawContent, cache: Cache, require
     return value
 
 
-def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawContent:
+def load(
+    root: str | Path, cache: Cache | None = None, workers: int = 1, files: ContentFiles | None = None
+) -> RawContent:
     """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
 
-    ``cache`` keeps parses between builds; ``workers`` processes parse what it does not hold.
+    ``cache`` keeps parses between builds; ``workers`` processes parse what it does not hold;
+    ``files``: the build's listing of ``root`` (``incremental.content_files``), if it made one.
     """
     cache = cache or Cache(None)
     root_str = str(root)
@@ -287,13 +293,14 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
     pending: list[tuple[str, str, str]] = []
     parsed: dict[str, Parsed] = {}
     misses: list[tuple[str, str, Path]] = []
+    listed = _children(files, FOLDERS) if files is not None else None
     for folder in FOLDERS:
         if (base / folder).is_symlink():  # its files would be read from wherever it points
             message = "is a symbolic link; content folders must be real folders (links are not followed)"
             raw.errors.append(ContentError(display_path(root_str, folder), 1, message))
             continue
-        for entry in _entries(base / folder):
-            name, shown = entry.name, display_path(root_str, folder, entry.name)
+        for name, path, st in _entries(base / folder) if listed is None else listed[folder]:
+            shown = display_path(root_str, folder, name)
             if name.startswith(".") or name.endswith("~"):
                 continue  # editor swap and backup files
             if not name.endswith(".md"):
@@ -301,7 +308,7 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
                 continue
             slug = name.removesuffix(".md")
             try:
-                key = _parse_key(entry, shown, cache)
+                key = _parse_key(path, st, shown, cache)
             except YamlError as exc:
                 raw.errors.append(exc.error)
                 raw.unreadable.setdefault(folder, []).append(slug)
@@ -313,7 +320,7 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
                 if parsed[shown] is not hit:  # ``serve`` keeps the spilled one for its next build
                     cache.remember("parse", key, parsed[shown])
             else:
-                misses.append((slug, shown, Path(entry.path)))
+                misses.append((slug, shown, Path(path)))
     parsed |= parse_files(misses, cache, workers)
     with contextlib.suppress(OSError):
         spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
@@ -327,29 +334,43 @@ def load(root: str | Path, cache: Cache | None = None, workers: int = 1) -> RawC
     return raw
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
+Entry = tuple[str, str, "os.stat_result | None"]
+"""(name, path, ``lstat`` if known) of an entry of a content folder."""
+
+
+def _entries(folder: Path) -> list[Entry]:
     """The folder's entries sorted by name (``scandir``: a thousand ``Path`` objects cost a ``serve`` rebuild 5 ms)."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:
-        return sorted(entries, key=lambda entry: entry.name)
+        return sorted(((entry.name, entry.path, None) for entry in entries), key=lambda entry: entry[0])
 
 
-def _parse_key(entry: os.DirEntry[str], shown: str, cache: Cache) -> str:
+def _children(files: ContentFiles, folders: tuple[str, ...]) -> dict[str, list[Entry]]:
+    """The entries directly in each of ``folders``, from a listing of the whole content folder (sorted, so
+    each folder's entries are too)."""
+    found: dict[str, list[Entry]] = {folder: [] for folder in folders}
+    for name, path, st in files:
+        folder, _, rest = name.partition("/")
+        if rest and folder in found and "/" not in rest:
+            found[folder].append((rest, path, st))
+    return found
+
+
+def _parse_key(path: str, st: os.stat_result | None, shown: str, cache: Cache) -> str:
     """The cache key of the file's parse; ``serve`` does not read again a file unchanged since it last did."""
     if not cache.memory:
-        return cache.key(shown, read_bytes(Path(entry.path), shown))
-    try:
-        st = entry.stat(follow_symlinks=False)
-    except OSError:
-        st = None
+        return cache.key(shown, read_bytes(Path(path), shown))
+    if st is None:
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
     purpose = f"parse {shown}"
-    if st is not None and (known := unchanged.recalled(purpose, entry.path, st)) is not None:
+    if st is not None and (known := unchanged.recalled(purpose, path, st)) is not None:
         return known
     read_at = unchanged.now()
-    key = cache.key(shown, read_bytes(Path(entry.path), shown))
+    key = cache.key(shown, read_bytes(Path(path), shown))
     if st is not None:
-        unchanged.remember(purpose, entry.path, st, key, read_at)
+        unchanged.remember(purpose, path, st, key, read_at)
     return key
 
 

@@ -23,7 +23,7 @@ from .parallel import cpu_count
 from .revisions import Revision, revisions
 
 if TYPE_CHECKING:  # stages are imported where they run: `check` never loads the renderer, a no-change build no parser
-    from .incremental import Snapshot
+    from .incremental import ContentFiles, Snapshot
     from .load import RawContent
     from .model import Site
     from .render import Job, Output
@@ -125,12 +125,14 @@ def plan(
     cache: Cache,
     timings: dict[str, float],
     previous: Snapshot | None = None,
+    files: ContentFiles | None = None,
 ) -> Plan:
-    """Load (from the cache where it can), validate, link, and list the jobs (``previous``: the last build's)."""
+    """Load (from the cache where it can), validate, link, and list the jobs (``previous``: the last build's;
+    ``files``: its listing of the content folder, if the build made one)."""
     from .load import load
 
     start = time.perf_counter()
-    raw = load(options.content, cache, options.jobs or cpu_count())
+    raw = load(options.content, cache, options.jobs or cpu_count(), files)
     site, warnings = check(options, raw, cache)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -219,11 +221,12 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
     snapshot_key = digest("snapshot", str(out))
     previous: Snapshot | None = cache.get("snapshot", snapshot_key) if options.cache else None
     revised = revisions(options.content)
-    inputs = ""
+    inputs, files = "", None
     if options.cache is not None:
         settings = repr((str(options.content), options.base_url, options.search))
+        files = incremental.content_files(options.content)
         inputs = incremental.inputs_digest(
-            options.content, options.templates, options.static, settings, revised, options.memory
+            options.content, options.templates, options.static, settings, revised, options.memory, files
         )
     day = incremental.today(options.today)
     if previous and (previous.inputs, previous.day) == (inputs, day) and incremental.listing(out) == previous.listing:
@@ -233,7 +236,7 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
             _published[out] = previous.folder
             # and reads, checks and links the record now, so that the first save finds it all in memory
             # (otherwise the first rebuild after starting on an up-to-date site does it: 5 s at 10,000)
-            made = plan(options, revised, cache, {}, previous)
+            made = plan(options, revised, cache, {}, previous, files)
             deps = {file: job.deps for file, job in made.jobs.items()}
             if deps == previous.deps:  # as it must be; the jobs' own tuples, which the next build's reuse
                 previous.deps = deps
@@ -246,7 +249,7 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
     from .search import index_site
     from .write import publish
 
-    made = plan(options, revised, cache, timings, previous)
+    made = plan(options, revised, cache, timings, previous, files)
     key = incremental.render_key(options.templates, made.site)
     versions = made.versions
     report = BuildReport(sorted(made.jobs), made.warnings, timings)
