@@ -146,11 +146,12 @@ def versions(
 ) -> dict[str, str]:
     """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value.
 
-    A controversy has three: ``b:<slug>``, its whole file, for the few outputs that show its body
+    A controversy has four: ``b:<slug>``, its whole file, for the few outputs that show its body
     (its page and its data); ``c:<slug>``, all but the body's prose, for those showing its positions
     (thread, proponents, feeds …); ``r:<slug>``, its row in lists (``row_version``), for the pages
-    listing them all (index, sources, sitemap …). A paragraph edit remakes three files, a reworded
-    claim a dozen, and neither the 2,000-source bibliography.
+    listing them all (index, sources, sitemap …); ``n:<slug>``, what its See also neighbours show
+    (``neighbour_version``). A paragraph edit remakes three files, a reworded claim a dozen, and
+    neither the 2,000-source bibliography nor the neighbours' pages.
     ``previous`` versions are reused for files whose bytes did not change (no need to digest them again).
     """
     previous = previous or {}
@@ -160,12 +161,13 @@ def versions(
     for doc in raw.controversies:
         if doc.slug not in site.controversies:
             continue
-        body, listed, row = f"b:{doc.slug}", f"c:{doc.slug}", f"r:{doc.slug}"
+        body, listed, row, near = f"b:{doc.slug}", f"c:{doc.slug}", f"r:{doc.slug}", f"n:{doc.slug}"
         found[body] = doc.digest
-        if previous.get(body) == doc.digest and listed in previous and row in previous:
-            found[listed], found[row] = previous[listed], previous[row]
+        if previous.get(body) == doc.digest and listed in previous and row in previous and near in previous:
+            found[listed], found[row], found[near] = previous[listed], previous[row], previous[near]
         else:
-            found[listed], found[row] = listed_version(site.controversies[doc.slug]), row_version(doc.slug, site)
+            c = site.controversies[doc.slug]
+            found[listed], found[row], found[near] = listed_version(c), row_version(c.slug, site), neighbour_version(c)
     found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
     found |= _registry_versions.get((site.sources,), "s", partial(_record_versions, "s", site.sources))
     found |= _registry_versions.get((site.proponents,), "p", partial(_record_versions, "p", site.proponents))
@@ -203,6 +205,15 @@ def row_version(slug: str, site: Site) -> str:
     cited += [s for entry in c.history for s in entry.sources]
     holders = tuple(p.proponents for p in c.positions)
     return digest(repr((slug, c.title, c.thread, c.status, c.updated, holders, tuple(dict.fromkeys(cited)))))
+
+
+def neighbour_version(c: Controversy) -> str:
+    """Digest of what the pages and data of a controversy's See also neighbours show of it: its title (and
+    slug), and its own ``see_also``, which adds it to (or removes it from) the lists of those it names.
+
+    Not ``r:``: that leaves out ``see_also``. A reworded claim no longer remakes the neighbours.
+    """
+    return digest(repr((c.title, c.see_also)))
 
 
 def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:

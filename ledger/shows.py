@@ -1,7 +1,8 @@
 """What each output file shows: the records a ``render.Job`` depends on (``Job.deps``).
 
 Keys name records: ``c:<slug>`` (and ``b:<slug>`` if the file shows the body, or only ``r:<slug>``
-if it only lists the controversy: ``incremental.versions``), ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
+if it only lists the controversy, ``n:<slug>`` if it only links to it under See also:
+``incremental.versions``), ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
 ``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number). The
 site's configuration, templates and engine are everyone's dependency and are not listed.
 
@@ -55,7 +56,7 @@ def _controversy(
 ) -> tuple[Deps, Deps]:
     slug = c.slug
     shown = {f"c:{slug}", f"b:{slug}", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"c:{other.slug}" for other in see_also} | {f"p:{s}" for p in c.positions for s in p.proponents}
+    shown |= {f"n:{other.slug}" for other in see_also} | {f"p:{s}" for p in c.positions for s in p.proponents}
     shown |= {f"e:{e.id}" for e in events}
     page = shown | {f"t:{c.thread}", f"rev:controversies/{slug}.md"}
     return keys(page), keys(shown | {f"s:{s}" for e in events for s in e.sources})

@@ -204,6 +204,10 @@ def test_rewording_a_claim_leaves_the_pages_that_only_list_the_controversy(tmp_p
     build(options)
     site = tmp_path / "site"
     listing = ["index.html", "sources/index.html", "sitemap.xml", "proponents/index.html"]
+    listing += [  # its See also neighbours show only its title
+        "controversies/scaling-laws-hitting-a-wall/index.html",
+        "data/controversies/scaling-laws-hitting-a-wall.json",
+    ]
     shown = ["controversies/ai-infrastructure-spending-returns/index.html", "feed.xml"]
     before = {file: (site / file).stat().st_ino for file in listing + shown}
     reword_claim(content, templates)
@@ -477,19 +481,20 @@ def test_a_data_file_that_fails_to_be_made_after_the_reload_is_left_whole_and_ma
 
 
 def test_serve_leaves_alone_a_touched_page_that_comes_out_the_same(tmp_path: Path, workspace) -> None:
-    """A reworded claim remakes its see-also neighbours' pages, which show only its title: not rewritten."""
+    """A proponent's description edited remakes the controversy page naming them, which shows only their name:
+    it comes out the same and is not rewritten."""
     content, templates = workspace
     out = tmp_path / "site"
     options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
     build(options)
-    neighbour = out / "controversies" / "scaling-laws-hitting-a-wall" / "index.html"
-    edited = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
-    changed_by_hand = out / "controversies" / "efficiency-substitute-for-scale" / "index.html"
-    before = {page: page.stat().st_ino for page in (neighbour, edited)}
+    naming = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
+    own = out / "proponents" / "david-cahn" / "index.html"
+    changed_by_hand = out / "threads" / "scaling-laws-debate" / "index.html"  # its matrix names them too
+    before = {page: page.stat().st_ino for page in (naming, own)}
     changed_by_hand.chmod(0o600)  # the same bytes, but not as a build leaves them: written again
-    reword_claim(content, templates)
+    replace(content / "proponents.yaml", "description: Partner at Sequoia", "description: A partner at Sequoia")
     report = build(options)
     assert report.patched and report.rendered > 2
-    assert neighbour.stat().st_ino == before[neighbour] and edited.stat().st_ino != before[edited]
+    assert naming.stat().st_ino == before[naming] and own.stat().st_ino != before[own]
     assert changed_by_hand.stat().st_mode & 0o777 == (out / "index.html").stat().st_mode & 0o777
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)

@@ -37,9 +37,26 @@ def test_every_record_a_page_links_to_is_one_it_depends_on(made) -> None:
             if f"{folder}/{slug}" == own:
                 continue
             key = f"{LINKED[folder]}:{slug}"
-            assert key in deps or f"{LINKED[folder]}:*" in deps, (file, key)
+            # a See also link needs only the neighbour's title and see_also (``incremental.neighbour_version``)
+            near = f"n:{slug}" in deps and f'href="../../controversies/{slug}/">' in see_also_section(page)
+            assert key in deps or f"{LINKED[folder]}:*" in deps or near, (file, key)
             checked += 1
     assert checked > 100
+
+
+def see_also_section(page: str) -> str:
+    start = page.find('<section class="see-also"')
+    return page[start : page.index("</section>", start)] if start >= 0 else ""
+
+
+def test_a_see_also_neighbour_is_shown_by_its_title_alone(made) -> None:
+    """What ``n:`` covers: its link and title, nothing of its positions (those need ``c:``)."""
+    page, deps = made["controversies/scaling-laws-hitting-a-wall/index.html"]
+    section = see_also_section(page)
+    neighbours = re.findall(r'<li><a href="../../controversies/([a-z0-9-]+)/">([^<]+)</a></li>', section)
+    assert len(neighbours) >= 2
+    assert {f"n:{slug}" for slug, _ in neighbours} <= set(deps)
+    assert re.sub(r"<li><a [^>]+>[^<]+</a></li>|<[^>]+>|\s", "", section) == "Seealso"
 
 
 def test_a_pages_sources_are_among_its_deps(made) -> None:
