@@ -27,6 +27,7 @@ from jinja2.runtime import Context
 from . import csp, export, feeds, github, history, shows, timeline
 from .cache import tree_fingerprint
 from .charts import step_chart
+from .fragments import Fragments
 from .link import Links
 from .markdown import render_body
 from .matrix import thread_matrix
@@ -127,9 +128,16 @@ def environment(templates: Path, bytecode: Path | None = None) -> Environment:
         history_url=history_url,
         github=github,
         content_security_policy=csp.META_POLICY,
+        fragment=Fragments(env, remember=False),
     )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env
+
+
+@lru_cache(maxsize=4)
+def remembered(env: Environment) -> Fragments:
+    """``serve``'s ``fragment()`` for pages made with ``env``: kept while the environment is (``fragments.py``)."""
+    return Fragments(env, remember=True)
 
 
 @lru_cache(maxsize=4)
@@ -223,6 +231,8 @@ def jobs(
             url = url_for(page, config.base_url if context.get("absolute_urls") else None)
             computed = {name: compute() for name, compute in (lazy or {}).items()}
             values = dict(site=site, links=links, page=page, url=url, **context, **computed)
+            if remember:
+                values["fragment"] = remembered(env)
             if template in STREAMED:
                 return in_pieces(env.get_template(template).generate(values))
             return env.get_template(template).render(values)
