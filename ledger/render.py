@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import (
     Environment,
@@ -28,10 +28,11 @@ from . import csp, export, feeds, github, history, shows, timeline
 from .cache import tree_fingerprint
 from .charts import step_chart
 from .fragments import Fragments
-from .link import Links
+from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
-from .model import Controversy, Event, PartialDate, Site
+from .memo import Memo
+from .model import Controversy, Event, PartialDate, Site, Thread
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
 
@@ -167,13 +168,41 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
     return {sid: tuple(events) for sid, events in citing.items()}
 
 
-@dataclass(frozen=True)
-class Job:
-    """One output file: how to make it, and what it shows (``shows.py``: for rebuilding only what an edit touched)."""
+class Job(NamedTuple):
+    """One output file: how to make it, and what it shows (``shows.py``: for rebuilding only what an edit touched).
+
+    A named tuple: ``serve`` lists thousands after every save, and a frozen dataclass is slower to make.
+    """
 
     file: str
     make: Callable[[], Made]
     deps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """A page apart from the build it is rendered in: its template, and what it is given beyond the site.
+
+    ``serve`` keeps a controversy's recipe while its records are the very same objects (``memo.py``): a
+    save then lists the jobs of a thousand unchanged pages without making their context again.
+    """
+
+    template: str
+    page: Page
+    deps: tuple[str, ...]
+    context: Mapping[str, Any]
+    lazy: Mapping[str, Callable[[], Any]]
+    """Context computed only if the page is rendered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    """What every page of one build is rendered with."""
+
+    site: Site
+    links: Links
+    env: Environment
+    remember: bool
 
 
 STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
@@ -192,6 +221,43 @@ def in_pieces(text: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
             batch, length = [], 0
     if batch:
         yield "".join(batch).encode("utf-8")
+
+
+def _page_made(recipe: Recipe, build: Build) -> Made:
+    """The page ``recipe`` describes, rendered in ``build``.
+
+    A page listing every record (``STREAMED``) is made in pieces: whole, the 20,000-source
+    bibliography is a 28 MB string made of a million small ones, on top of all a worker holds.
+    """
+    site, context = build.site, recipe.context
+    url = url_for(recipe.page, site.config.base_url if context.get("absolute_urls") else None)
+    computed = {name: compute() for name, compute in recipe.lazy.items()}
+    values = dict(site=site, links=build.links, page=recipe.page, url=url, **context, **computed)
+    if build.remember:
+        values["fragment"] = remembered(build.env)
+    template = build.env.get_template(recipe.template)
+    if recipe.template in STREAMED:
+        return in_pieces(template.generate(values))
+    return template.render(values)
+
+
+_controversy_recipes: Memo[tuple[Recipe, str, tuple[str, ...]]] = Memo()
+"""A controversy's page recipe, data file and its deps, by the records they show."""
+
+
+def _controversy_recipe(
+    c: Controversy,
+    refs: PageRefs,
+    see_also: tuple[Controversy, ...],
+    thread: Thread,
+    revision: Revision | None,
+    events: tuple[Event, ...],
+) -> tuple[Recipe, str, tuple[str, ...]]:
+    page_deps, data_deps = shows.controversy(c, refs, see_also, events)
+    context = dict(controversy=c, thread=thread, refs=refs, see_also=see_also, events=events, revision=revision)
+    page = Page(f"controversies/{c.slug}/", c.title, _description(c))
+    recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
+    return recipe, f"data/controversies/{c.slug}.json", data_deps
 
 
 def jobs(
@@ -214,6 +280,12 @@ def jobs(
     revisions = revisions or {}
     events_of = timeline.by_controversy(site)
 
+    build = Build(site, links, env, remember)
+
+    def add(recipe: Recipe) -> None:
+        file = recipe.page.file
+        out[file] = Job(file, partial(_page_made, recipe, build), recipe.deps)
+
     def page(
         template: str,
         page: Page,
@@ -221,24 +293,7 @@ def jobs(
         lazy: Mapping[str, Callable[[], Any]] | None = None,
         **context: Any,
     ) -> None:
-        """A page's job; ``lazy`` context is computed only if the page is rendered.
-
-        A page listing every record (``STREAMED``) is made in pieces: whole, the 20,000-source
-        bibliography is a 28 MB string made of a million small ones, on top of all a worker holds.
-        """
-
-        def make() -> Made:
-            url = url_for(page, config.base_url if context.get("absolute_urls") else None)
-            computed = {name: compute() for name, compute in (lazy or {}).items()}
-            values = dict(site=site, links=links, page=page, url=url, **context, **computed)
-            if remember:
-                values["fragment"] = remembered(env)
-            if template in STREAMED:
-                return in_pieces(env.get_template(template).generate(values))
-            return env.get_template(template).render(values)
-
-        file = page.file
-        out[file] = Job(file, make, deps if isinstance(deps, tuple) else shows.keys(deps))
+        add(Recipe(template, page, deps if isinstance(deps, tuple) else shows.keys(deps), context, lazy or {}))
 
     every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
     shows.new_pass()
@@ -263,27 +318,15 @@ def jobs(
             partial(feeds.thread_feed, site, links, slug),
             shows.thread_feed(slug, controversies),
         )
+    _controversy_recipes.new_pass()
     for slug, c in site.controversies.items():
-        refs = links.refs[slug]
-        see_also = links.see_also[slug]
-        page_deps, data_deps = shows.controversy(c, refs, see_also, events_of[slug])
-        page(
-            "controversy.html",
-            Page(f"controversies/{slug}/", c.title, _description(c)),
-            page_deps,
-            controversy=c,
-            thread=site.threads[c.thread],
-            lazy={"body": partial(render_body, c.body)},
-            refs=refs,
-            see_also=see_also,
-            events=events_of[slug],
-            revision=revisions.get(f"controversies/{slug}.md"),
+        shown = (c, links.refs[slug], links.see_also[slug], site.threads[c.thread])
+        revision, events = revisions.get(f"controversies/{slug}.md"), events_of[slug]
+        recipe, data, data_deps = _controversy_recipes.get(
+            (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
         )
-        out[f"data/controversies/{slug}.json"] = Job(
-            f"data/controversies/{slug}.json",
-            partial(export.controversy_file, site, links, c, events_of[slug]),
-            data_deps,
-        )
+        add(recipe)
+        out[data] = Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
     page(
         "proponents.html",
         Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
