@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .errors import ContentError
 from .load import display_path
 from .memo import Memo
-from .model import Site
+from .model import Controversy, Site
 
 STALE_AFTER = dt.timedelta(days=365)
 """A controversy whose ``updated`` is older than this is probably out of date (unless dormant)."""
@@ -30,11 +30,15 @@ def _warning(path: str, line: int, message: str) -> ContentError:
 
 def unsourced_positions(site: Site, today: dt.date) -> Iterator[ContentError]:
     for c in site.controversies.values():
-        for p in c.positions:
-            if not p.sources:
-                yield _warning(
-                    c.path, p.line, f"position {p.id} has no sources: list the ids of sources backing it in 'sources'"
-                )
+        yield from _unsourced(c, today)
+
+
+def _unsourced(c: Controversy, today: dt.date) -> Iterator[ContentError]:
+    for p in c.positions:
+        if not p.sources:
+            yield _warning(
+                c.path, p.line, f"position {p.id} has no sources: list the ids of sources backing it in 'sources'"
+            )
 
 
 def unfindable_sources(site: Site, today: dt.date) -> Iterator[ContentError]:
@@ -62,13 +66,17 @@ def unused_proponents(site: Site, today: dt.date) -> Iterator[ContentError]:
 
 def stale_controversies(site: Site, today: dt.date) -> Iterator[ContentError]:
     for c in site.controversies.values():
-        if c.status != "dormant" and today - c.updated > STALE_AFTER:
-            yield _warning(
-                c.path,
-                c.line_of("updated"),
-                f"not updated since {c.updated.isoformat()}, more than a year before {today.isoformat()}: "
-                "review the page and set 'updated', or set 'status: dormant'",
-            )
+        yield from _stale(c, today)
+
+
+def _stale(c: Controversy, today: dt.date) -> Iterator[ContentError]:
+    if c.status != "dormant" and today - c.updated > STALE_AFTER:
+        yield _warning(
+            c.path,
+            c.line_of("updated"),
+            f"not updated since {c.updated.isoformat()}, more than a year before {today.isoformat()}: "
+            "review the page and set 'updated', or set 'status: dormant'",
+        )
 
 
 def url_key(url: str) -> str:
@@ -111,14 +119,27 @@ _registry_warnings: Memo[tuple[ContentError, ...]] = Memo()
 REGISTRY_RULES = frozenset({unfindable_sources, duplicate_source_urls})
 
 
+CONTROVERSY_RULES = {unsourced_positions: _unsourced, stale_controversies: _stale}
+"""Rules judging each controversy alone, and how they judge one."""
+_controversy_warnings: Memo[tuple[ContentError, ...]] = Memo()
+"""A controversy's warnings, by controversy and day: ``serve`` judges again only the edited ones."""
+
+
+def _judged(c: Controversy, today: dt.date) -> tuple[ContentError, ...]:
+    return tuple(w for judge in CONTROVERSY_RULES.values() for w in judge(c, today))
+
+
 def lint(site: Site, today: dt.date) -> list[ContentError]:
     """Every warning for a valid site, sorted by file and line."""
     _registry_warnings.new_pass()
-    warnings = []
+    _controversy_warnings.new_pass()
+    warnings: list[ContentError] = []
+    for c in site.controversies.values():
+        warnings += _controversy_warnings.get((c,), today, partial(_judged, c, today))
     for rule in RULES:
         if rule in REGISTRY_RULES:
             make = partial(tuple, rule(site, today))
             warnings += _registry_warnings.get((site.sources,), (rule.__name__, site.content_dir), make)
-        else:
+        elif rule not in CONTROVERSY_RULES:
             warnings += rule(site, today)
     return sorted(warnings)

@@ -65,6 +65,27 @@ def test_dormant_controversies_are_not_stale(tmp_path: Path, run) -> None:
     assert [w.split(":")[0] for w in warnings_of(err)] == []
 
 
+def test_a_controversys_warnings_follow_its_edits_and_the_day_in_a_process_that_lints_again() -> None:
+    """``serve`` lints after every save, judging again only the controversies that are new objects."""
+    import dataclasses
+
+    from ledger.lint import lint
+    from ledger.load import load
+    from ledger.validate import validate
+
+    from .helpers import MINIMAL
+
+    site, _ = validate(load(MINIMAL))
+    day = dt.date(2025, 6, 15)
+    assert [w.line for w in lint(site, day) if "not updated" in w.message] == [7]
+    first = site.controversies["first"]
+    fresh = dataclasses.replace(first, updated=day)  # the page reviewed: a new object, as after a save
+    edited = dataclasses.replace(site, controversies={**site.controversies, "first": fresh})
+    assert [w for w in lint(edited, day) if "not updated" in w.message] == []
+    assert [w.line for w in lint(site, day) if "not updated" in w.message] == [7]
+    assert [w for w in lint(site, day - dt.timedelta(days=30)) if "not updated" in w.message] == []
+
+
 def test_staleness_is_judged_against_the_day_given() -> None:
     from ledger.lint import stale_controversies
     from ledger.load import load
