@@ -26,6 +26,7 @@ from markupsafe import Markup
 from .errors import ContentError
 from .link import Numbering
 from .model import Body, Citation
+from .schema import EDITORIAL
 
 CITATION_RE = re.compile(r"\[@([^\[\]\s;]+)((?:\s*;\s*@[^\[\]\s;]+)*)\]")
 """Ids stop at ``[``: a match attempt never scans past the next citation (``[@a[@a…`` stays linear)."""
@@ -33,7 +34,7 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """Inline rule: ``[@id]`` or ``[@a; @b]`` becomes one ``citation`` token per id."""
+    """Inline rule: ``[@id]`` or ``[@a; @b]`` becomes one token per id: ``citation``, or ``editorial`` for it."""
     if not state.src.startswith("[@", state.pos):
         return False
     match = CITATION_RE.match(state.src, state.pos)
@@ -42,7 +43,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         ids = [match.group(1), *re.findall(r"@([^\[\]\s;]+)", match.group(2))]
         for source_id in ids:
-            token = state.push("citation", "", 0)
+            token = state.push("editorial" if source_id == EDITORIAL else "citation", "", 0)
             token.meta = {"id": source_id, "offset": state.pos}
     state.pos = match.end()
     return True
@@ -53,6 +54,19 @@ def _render_citation(
 ) -> str:
     number, anchor = env["citations"][tokens[idx].meta["index"]]
     return f'<sup class="cite"><a href="#ref-{number}" id="{anchor}">[{number}]</a></sup>'
+
+
+SYNTHESIS_NOTE = "The Ledger's own synthesis of the cited sources: it adds no fact of its own"
+
+
+def _render_editorial(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
+) -> str:
+    """``[@editorial]``: a label, never a numbered reference (its text explains it to screen readers too)."""
+    return (
+        f'<small class="synthesis" title="{SYNTHESIS_NOTE}">[Ledger synthesis'
+        f'<span class="visually-hidden">: {SYNTHESIS_NOTE}</span>]</small>'
+    )
 
 
 def _heading_slug(title: str) -> str:
@@ -89,6 +103,7 @@ def parser() -> MarkdownIt:
     md.validateLink = lambda url: True  # unsafe links are reported (and dropped) by parse_body instead
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("editorial", _render_editorial)
     md.core.ruler.push("heading_ids", _heading_ids)
     return md
 

@@ -20,6 +20,10 @@ STATUS = ("contested", "leaning", "settled", "dormant")
 SOURCE_KINDS = ("paper", "report", "press", "blog", "opinion", "primary", "dataset", "talk")
 PROPONENT_KINDS = ("person", "organization", "group")
 
+EDITORIAL = "editorial"
+"""``[@editorial]`` in a body marks a paragraph as the Ledger's own synthesis, not a citation: no source may
+take this id (a reader could not tell the label from a reference)."""
+
 PLACEHOLDER = "TODO:"
 """What ``build.py new`` writes where a contributor must fill something in; ``check`` refuses it."""
 PLACEHOLDER_RE = re.compile(r"\s*TODO:")

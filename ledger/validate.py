@@ -21,7 +21,7 @@ from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
 from .memo import Memo
 from .model import Body, Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
-from .schema import CONTROVERSY, PROPONENT, SITE, SOURCE, THREAD, Record
+from .schema import CONTROVERSY, EDITORIAL, PROPONENT, SITE, SOURCE, THREAD, Record
 from .values import check_record, is_slug, too_long
 from .yamltree import Map, Seq, field_lines, line_of
 
@@ -59,6 +59,13 @@ def _registry(
                     f"(e.g. '{suggest_slug(key)}')",
                 )
             )
+            continue
+        if record is SOURCE and key == EDITORIAL:
+            message = (
+                f"source id '{key}' is reserved: [@{EDITORIAL}] marks the Ledger's own synthesis in a body, "
+                "so no source may have it; give this source another id"
+            )
+            errors.append(ContentError(path, line, message))
             continue
         value = raw[key]
         if not isinstance(value, Map):

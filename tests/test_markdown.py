@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ledger.markdown import parse_body, render_body
+from ledger.pipeline import Options, build
+
+from .helpers import html, make_content, text
 
 
 def test_citations_in_reading_order_with_lines_and_sections() -> None:
@@ -67,3 +72,27 @@ def test_citation_markers_without_a_closing_bracket_are_text() -> None:
     """``[@a[@a…`` once made the citation rule rescan the rest of the body at every ``[@`` (quadratic)."""
     body, errors = parse_body("[@a" * 30_000 + " and [@b]\n", "x.md", 1)
     assert errors == [] and [c.source for c in body.citations] == ["b"]
+
+
+def test_editorial_marker_is_a_label_not_a_reference() -> None:
+    """``[@editorial]`` marks the Ledger's own synthesis: shown as such, never numbered or cited."""
+    body, errors = parse_body("How A and B relate [@editorial].\n\nA fact [@a; @editorial].\n", "x.md", 1)
+    assert errors == []
+    assert [c.source for c in body.citations] == ["a"]
+    html = render_body(body)
+    assert html.count('<small class="synthesis"') == 2
+    assert "[Ledger synthesis" in html and "adds no fact of its own" in html
+    assert '<sup class="cite"><a href="#ref-1" id="cite-1-1">[1]</a></sup>' in html and "ref-2" not in html
+
+
+def test_editorial_paragraph_is_labelled_on_the_page_and_absent_from_references(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    second = content / "controversies" / "second.md"
+    second.write_text(second.read_text() + "\nPositions A and B differ on timing [@editorial].\n")
+    out = tmp_path / "site"
+    build(Options(content=content, out=out))
+    page = html(out / "controversies/second/index.html")
+    (label,) = page.xpath("//article//p[contains(., 'differ on timing')]/small[@class='synthesis']")
+    assert text(label).startswith("[Ledger synthesis") and "adds no fact of its own" in label.get("title")
+    references = page.xpath("//section[@class='references']//li")
+    assert [text(li.xpath(".//*[@class='ref-title']")[0]) for li in references] == ["A Third Book"]
