@@ -12,15 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import generate
+from . import generate, review
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, check, tune_garbage_collector
+from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, tune_garbage_collector
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build The Ledger from content/ into site/.")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,docs,schema}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,diff,docs,schema}")
 
     def common(sub: argparse.ArgumentParser, out: bool = True) -> None:
         sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -49,7 +49,20 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         )
 
     common(commands.add_parser("build", help="build the site (the default)"))
-    common(commands.add_parser("check", help="validate content without writing anything"), out=False)
+    checking = commands.add_parser("check", help="validate content without writing anything")
+    common(checking, out=False)
+    checking.add_argument(
+        "--since",
+        metavar="BASE",
+        help="also fail on confidence or status changes since git revision BASE that have no new history entry",
+    )
+    checking.add_argument(
+        "--only-files",
+        nargs="*",
+        metavar="FILE",
+        help="report (and, with --strict, fail on) "
+        "warnings only in these files, e.g. a pull request's; errors are always reported",
+    )
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     common(serve)
     serve.add_argument("--port", type=int, default=8000)
@@ -58,6 +71,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         from . import scaffold_cli
 
         scaffold_cli.add_kinds(new)
+    review.add_command(commands)
     generate.add_commands(commands)
     return parser
 
@@ -96,10 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return scaffold_cli.run(args)
     if args.command in ("docs", "schema"):
         return generate.run(args)
+    if args.command == "diff":
+        return review.run_diff(args)
     options = _options(args)
     try:
         if args.command == "check":
-            site, warnings = check(options)
+            site, warnings = review.check(options, args.only_files, args.since)
             _report(warnings, args.format)
             print(
                 f"{options.content}: OK — {len(site.controversies)} controversies, {len(site.sources)} sources, "
@@ -129,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             count = len(exc.errors)
             print(f"{count} warning{'s' if count != 1 else ''} and --strict; nothing was written.", file=sys.stderr)
         return 1
-    except OutputRefused as exc:
+    except (OutputRefused, review.BaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except TemplateError as exc:
