@@ -64,8 +64,10 @@ sys.path.insert(0, sys.argv[4])
 from ledger.pipeline import Options, build, tune_garbage_collector
 from ledger.serve import collection_deferred
 tune_garbage_collector()  # as build.py does
-options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]), cache=Path(sys.argv[3]), search=False, memory=True)
-build(options)
+from ledger.reuse.session import BuildSession
+session = BuildSession()
+options = Options(content=Path(sys.argv[1]), out=Path(sys.argv[2]), cache=Path(sys.argv[3]), search=False)
+build(options, session)
 page = options.content / "controversies" / "controversy-00001.md"
 
 def paragraph(text, run):
@@ -81,7 +83,7 @@ for edit in (paragraph, claim):
         after_reload = []  # as serve does: the collector runs, and the data files are written, after the reload
         start = time.perf_counter()
         with collection_deferred(after_reload.append):
-            report = build(options, after_reload.append)
+            report = build(options, session, after_reload.append)
             times.append(time.perf_counter() - start)
         for work in after_reload:
             work()

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import hashlib
 import os
 import pickle
-import shutil
 import sqlite3
 import sys
 import time
@@ -23,21 +21,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .digests import digest
+
 ENGINE = Path(__file__).resolve().parent
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "MarkupSafe", "feedgen", "python-frontmatter")
 """Libraries whose behaviour shapes what is cached or published."""
 MAX_AGE = 30 * 24 * 3600
 """Seconds an entry may go unused before ``prune`` removes it."""
-
-
-def digest(*parts: bytes | str) -> str:
-    """A hex digest of ``parts`` (length-prefixed, so ``("ab", "c")`` and ``("a", "bc")`` differ)."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 @cache
@@ -86,20 +76,10 @@ def tree_fingerprint(root: Path) -> str:
     return digest(*parts)
 
 
-_memory: dict[tuple[str, str, str], Any] = {}
-"""Entries this process already read or wrote, by (root, kind, key): ``serve`` rebuilds skip the disk."""
-_used: set[tuple[str, str, str]] = set()
-"""Entries of ``_memory`` read or written since the last ``forget_unused``."""
-
-
 DATABASE = "cache.sqlite3"
 """Every entry of a cache folder, in one SQLite file: a thousand parses were a thousand files to create,
 each a slow operation on some file systems (0.1 ms to 1 ms here), more than parsing them took."""
 LOOKUP = "SELECT value, used FROM entries WHERE kind = ? AND key = ?"
-OLD_DATABASES = ("entries.sqlite3",)
-"""Earlier layouts' files, removed by ``prune``: ``entries.sqlite3`` kept its values inside the key's
-B-tree (``WITHOUT ROWID``), where SQLite reads a whole large value to compare keys with it: after the
-10 MB parse of the sources of 10,000 controversies was stored, every lookup took over a millisecond."""
 _connections: dict[tuple[int, str], sqlite3.Connection | None] = {}
 """This process's connection to each cache database (``None``: it cannot be used); forked workers open their own."""
 
@@ -139,15 +119,23 @@ def _connect(root: Path) -> sqlite3.Connection | None:
     return connection
 
 
-_pending: dict[tuple[str, str, str], Cache] = {}
-"""Entries of ``_memory`` to write when this process exits (``Cache.put_at_exit``)."""
+class Kept:
+    """Cache entries kept in memory by a build session (``serve``), so its next build reads no file; and the
+    entries it writes to disk only when the process exits (``Cache.put_at_exit``)."""
 
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], Any] = {}
+        """By (kind, key)."""
+        self.used: set[tuple[str, str]] = set()
+        """Entries read or written since the last ``forget_unused``."""
+        self.pending: dict[tuple[str, str], Cache] = {}
+        """Entries to write when this process exits, and the cache to write them to."""
 
-def _write_pending() -> None:
-    for (root, kind, key), owner in list(_pending.items()):
-        if (root, kind, key) in _memory:
-            owner.put(kind, key, _memory[root, kind, key])
-    _pending.clear()
+    def write_pending(self) -> None:
+        for (kind, key), owner in list(self.pending.items()):
+            if (kind, key) in self.entries:
+                owner.put(kind, key, self.entries[kind, key])
+        self.pending.clear()
 
 
 class Cache:
@@ -156,10 +144,10 @@ class Cache:
     Values are shared, not copied: callers treat them as read-only.
     """
 
-    def __init__(self, root: Path | None, memory: bool = False) -> None:
+    def __init__(self, root: Path | None, kept: Kept | None = None) -> None:
         self.root = root
-        self.memory = memory and root is not None
-        """Also keep entries in this process (``serve``): its next build reads no file."""
+        self.kept = kept if root is not None else None
+        """Entries also kept in this process (a build session's, ``serve``): its next build reads no file."""
 
     def key(self, *parts: bytes | str) -> str:
         """The key of an entry made from ``parts`` by this engine ("" when caching nothing: no need to hash)."""
@@ -168,9 +156,9 @@ class Cache:
     def get(self, kind: str, key: str) -> Any | None:
         if self.root is None:
             return None
-        if self.memory and (entry := (str(self.root), kind, key)) in _memory:
-            _used.add(entry)
-            return _memory[entry]
+        if self.kept is not None and (kind, key) in self.kept.entries:
+            self.kept.used.add((kind, key))
+            return self.kept.entries[kind, key]
         connection = _connect(self.root)
         if connection is None:
             return None
@@ -188,29 +176,30 @@ class Cache:
 
     def remember(self, kind: str, key: str, value: Any) -> None:
         """Keep ``value`` for this process's next build (``serve``) without writing it (a worker did)."""
-        if self.memory:
-            _memory[entry := (str(self.root), kind, key)] = value
-            _used.add(entry)
+        if self.kept is not None:
+            self.kept.entries[kind, key] = value
+            self.kept.used.add((kind, key))
 
     def put_at_exit(self, kind: str, key: str, value: Any) -> None:
         """``put``, but written to disk when this process exits (``serve``, which keeps it in memory meanwhile).
 
-        For the snapshot after each save: pickling it took a sixth of a rebuild. If the process is killed
+        For the snapshot after each save: pickling it is a large part of a rebuild. If the process is killed
         first, the next build finds the snapshot before, which only costs it time (``incremental.reusable``
         remakes every file that differs from what that snapshot says it published).
         """
-        if not self.memory:
+        if self.kept is None:
             self.put(kind, key, value)
             return
         self.remember(kind, key, value)
-        if not _pending:
-            atexit.register(_write_pending)
-        _pending[str(self.root), kind, key] = self
+        if not self.kept.pending:
+            atexit.register(self.kept.write_pending)  # (a second registration finds nothing left to write)
+        self.kept.pending[kind, key] = self
 
     def put(self, kind: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        _pending.pop((str(self.root), kind, key), None)  # written now: a later exit must not write an older one
+        if self.kept is not None:
+            self.kept.pending.pop((kind, key), None)  # written now: a later exit must not write an older one
         self.remember(kind, key, value)
         connection = _connect(self.root)
         if connection is None:
@@ -222,16 +211,15 @@ class Cache:
     def forget_unused(self) -> None:
         """Drop this cache's in-memory entries no build used since the last call: the parses of a file's
         earlier versions, say; ``serve`` calls it after each build, so a long session does not grow."""
-        root = str(self.root)
-        for entry in [entry for entry in _memory if entry[0] == root and entry not in _used]:
-            del _memory[entry]
-        _used.difference_update([entry for entry in _used if entry[0] == root])
+        if self.kept is None:
+            return
+        kept = self.kept
+        for entry in [entry for entry in kept.entries if entry not in kept.used]:
+            del kept.entries[entry]
+        kept.used.clear()
 
     def prune(self, max_age: float = MAX_AGE) -> None:
-        """Remove entries unused for ``max_age`` seconds (reading an entry marks it used); once a day.
-
-        Also removes what older engines kept: one file per entry (``parse/`` …), ``OLD_DATABASES``.
-        """
+        """Remove entries unused for ``max_age`` seconds (reading an entry marks it used); once a day."""
         if self.root is None or not self.root.is_dir():
             return
         stamp = self.root / "pruned"
@@ -239,12 +227,6 @@ class Cache:
             if time.time() - stamp.stat().st_mtime < 24 * 3600:
                 return
         stamp.touch()
-        for old in ("parse", "yaml", "snapshot"):
-            shutil.rmtree(self.root / old, ignore_errors=True)
-        for old in OLD_DATABASES:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    (self.root / (old + suffix)).unlink()
         connection = _connect(self.root)
         if connection is not None:
             with contextlib.suppress(sqlite3.Error):

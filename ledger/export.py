@@ -16,8 +16,8 @@ import orjson
 
 from .history import confidence_trajectory, position_added
 from .link import Links
-from .memo import Memo
 from .model import Controversy, Event, HistoryEntry, Move, Proponent, Site, Source
+from .recall import ONCE, Recall
 
 SCHEMA_VERSION = 1
 
@@ -142,18 +142,18 @@ def _header(site: Site) -> dict[str, Any]:
 
 
 def ledger_file(
-    site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], remember: bool = False
+    site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], recall: Recall = ONCE
 ) -> Iterator[bytes]:
-    """``data/ledger.json``: the whole record, in pieces written as they come (96 MB at 10,000 controversies).
+    """``data/ledger.json``: the whole record, in pieces written as they come (it grows with the record).
 
-    ``remember`` (``serve``): keep each controversy's piece for the next build in this process, which then
-    serializes only the edited ones (a one-off build does not: the pieces would all be in memory at once).
+    Each controversy's piece is serialized alone (``_piece``); when ``recall`` keeps values for a next build
+    (``serve``), it then serializes only the edited ones (a one-off build keeps none: the pieces would all
+    be in memory at once).
     """
     base = site.config.base_url.rstrip("/") + "/"
-    _registry_data.new_pass()
 
     def registry(records: object, data: Callable[[Site], dict[str, Any]]) -> dict[str, Any]:
-        return _registry_data.get((records,), None, partial(data, site)) if remember else data(site)
+        return recall.recall("registry data", (records,), None, partial(data, site)) if recall.kept else data(site)
 
     head, tail = _dumps(
         _header(site)
@@ -177,17 +177,13 @@ def ledger_file(
         }
     ).split(SPLICE, 1)
     yield head + b'\n  "controversies": '
-    yield from _records(site, links, events_of, remember)
+    yield from _records(site, links, events_of, recall)
     yield tail
 
 
 SPLICE = b'\n  "controversies": "(the controversies)"'
 """Where the controversies go in ``ledger.json`` once serialized one by one (they are most of it). Unique:
 a key two spaces in is a top-level key, and no string value holds a raw newline."""
-
-
-_registry_data: Memo[dict[str, Any]] = Memo()
-"""``ledger.json``'s sources and proponents as data, by registry object (kept only in ``serve``)."""
 
 
 def _sources(site: Site) -> dict[str, Any]:
@@ -198,24 +194,20 @@ def _proponents(site: Site) -> dict[str, Any]:
     return {slug: _proponent(p) for slug, p in site.proponents.items()}
 
 
-_pieces: Memo[bytes] = Memo()
-"""``ledger.json``'s piece for each controversy, by what it shows (``_records``)."""
-
-
-def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], remember: bool) -> Iterator[bytes]:
+def _records(site: Site, links: Links, events_of: dict[str, tuple[Event, ...]], recall: Recall) -> Iterator[bytes]:
     """The ``controversies`` list of ``ledger.json`` in pieces: each record serialized alone, no tree of them all."""
     if not site.controversies:
         yield b"[]"
         return
     yield b"[\n"
-    _pieces.new_pass()
     base = site.config.base_url
     for i, c in enumerate(site.controversies.values()):
         events = events_of[c.slug]
         make = partial(_piece, site, links, c, events)
-        if remember:  # the record shows the controversy, its references, see-also slugs and events
+        if recall.kept:  # the record shows the controversy, its references, see-also slugs and events
             see_also = tuple(other.slug for other in links.see_also[c.slug])
-            yield (b",\n" if i else b"") + _pieces.get((c, links.refs[c.slug]), (base, see_also, events), make)
+            shown = (c, links.refs[c.slug])
+            yield (b",\n" if i else b"") + recall.recall("ledger piece", shown, (base, see_also, events), make)
         else:
             yield (b",\n" if i else b"") + make()
     yield b"\n  ]"

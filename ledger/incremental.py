@@ -21,10 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import unchanged
-from .cache import digest, engine_fingerprint, tree_fingerprint
+from .cache import engine_fingerprint, tree_fingerprint
+from .digests import digest
 from .errors import ContentError
-from .memo import Memo
+from .model import Body, Citation
+from .recall import ONCE, Recall
 from .search import SearchIndex
+from .unchanged import StatCache
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
     from .load import RawContent
@@ -64,29 +67,24 @@ def inputs_digest(
     static: Path,
     settings: str,
     revisions: Mapping[str, Revision],
-    memory: bool = False,
     files: ContentFiles | None = None,
+    seen: StatCache | None = None,
+    recall: Recall = ONCE,
 ) -> str:
     """Digest of everything a build reads: content, templates and static files, settings and git dates.
 
-    ``memory`` (``serve``): content files unchanged since this process last read them are not read again.
-    ``files``: ``content_files(content)``, if the caller has it.
+    ``files``: ``content_files(content)``, if the caller has it. ``seen`` (a session's): content files
+    unchanged since this process last read them are not read again. The git dates' part is recalled by
+    answer (``revisions`` gives a session the same object until the next commit).
     """
     parts: list[bytes | str] = [engine_fingerprint(), settings, tree_fingerprint(templates), tree_fingerprint(static)]
-    _revision_parts.new_pass()
-    parts += _revision_parts.get((revisions,), "inputs", partial(_sorted_revisions, revisions))
+    parts += recall.recall("revision parts", (revisions,), None, partial(_sorted_revisions, revisions))
     for name, path, st in content_files(content) if files is None else files:
         if stat.S_ISLNK(st.st_mode):
             parts += [name, "symlink", os.readlink(path)]
         elif stat.S_ISREG(st.st_mode):
-            parts += [name, _file_digest(path, st, memory)]
+            parts += [name, _file_digest(path, st, seen)]
     return digest(*parts)
-
-
-_revision_parts: Memo[list[str]] = Memo()
-_revision_versions: Memo[dict[str, str]] = Memo()
-"""The git dates' part of the inputs digest and their versions, by answer (``revisions`` gives ``serve``
-the same object until the next commit)."""
 
 
 def _sorted_revisions(revisions: Mapping[str, Revision]) -> list[str]:
@@ -97,14 +95,14 @@ def _revisions_by_key(revisions: Mapping[str, Revision]) -> dict[str, str]:
     return {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
 
 
-def _file_digest(path: str, st: os.stat_result, memory: bool) -> str:
-    if memory and (known := unchanged.recalled("input", path, st)) is not None:
+def _file_digest(path: str, st: os.stat_result, seen: StatCache | None) -> str:
+    if seen is not None and (known := seen.recalled("input", path, st)) is not None:
         return known
     read_at = unchanged.now()
     with open(path, "rb") as stream:
         found = digest(stream.read())
-    if memory:
-        unchanged.remember("input", path, st, found, read_at)
+    if seen is not None:
+        seen.remember("input", path, st, found, read_at)
     return found
 
 
@@ -142,7 +140,11 @@ def render_key(templates: Path, site: Site) -> str:
 
 
 def versions(
-    raw: RawContent, site: Site, revisions: Mapping[str, Revision], previous: Mapping[str, str] | None = None
+    raw: RawContent,
+    site: Site,
+    revisions: Mapping[str, Revision],
+    previous: Mapping[str, str] | None = None,
+    recall: Recall = ONCE,
 ) -> dict[str, str]:
     """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value.
 
@@ -152,12 +154,11 @@ def versions(
     listing them all (index, sources, sitemap …); ``n:<slug>``, what its See also neighbours show
     (``neighbour_version``). A paragraph edit remakes three files, a reworded claim a dozen, and
     neither the 2,000-source bibliography nor the neighbours' pages.
-    ``previous`` versions are reused for files whose bytes did not change (no need to digest them again).
+    ``previous`` versions are reused for files whose bytes did not change (no need to digest them again);
+    a registry's versions are recalled by registry (a session's: the same object while its file is unchanged).
     """
     previous = previous or {}
     found: dict[str, str] = {}
-    _registry_versions.new_pass()
-    _revision_versions.new_pass()
     for doc in raw.controversies:
         if doc.slug not in site.controversies:
             continue
@@ -169,15 +170,13 @@ def versions(
             c = site.controversies[doc.slug]
             found[listed], found[row], found[near] = listed_version(c), row_version(c.slug, site), neighbour_version(c)
     found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
-    found |= _registry_versions.get((site.sources,), "s", partial(_record_versions, "s", site.sources))
-    found |= _registry_versions.get((site.proponents,), "p", partial(_record_versions, "p", site.proponents))
+    found |= recall.recall("registry versions", (site.sources,), "s", partial(_record_versions, "s", site.sources))
+    found |= recall.recall(
+        "registry versions", (site.proponents,), "p", partial(_record_versions, "p", site.proponents)
+    )
     found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
-    found |= _revision_versions.get((revisions,), "versions", partial(_revisions_by_key, revisions))
+    found |= recall.recall("revision versions", (revisions,), None, partial(_revisions_by_key, revisions))
     return found
-
-
-_registry_versions: Memo[dict[str, str]] = Memo()
-"""Versions of a registry's entries, by registry (``serve``: the same object while its file is unchanged)."""
 
 
 def _record_versions(kind: str, records: Mapping[str, object]) -> dict[str, str]:
@@ -190,8 +189,6 @@ def listed_version(c: Controversy) -> str:
     The body's citations stay in (in order, with their sections, not their lines): they number the
     page's references and make the sources page's "cited by".
     """
-    from .model import Body, Citation  # here: a build with nothing to do never needs the model
-
     cited = tuple(Citation(cite.source, 0, cite.section) for cite in c.body.citations)
     return digest(repr(dataclasses.replace(c, body=Body("", cited))))
 
@@ -311,18 +308,9 @@ class ShownIndex:
         return found
 
 
-_indexes: dict[str, ShownIndex] = {}
-"""``serve``'s index for each output folder it patches (by absolute path)."""
-
-
-def shown_index(out: Path) -> ShownIndex:
-    return _indexes.setdefault(str(out.absolute()), ShownIndex())
-
-
-def to_remake(jobs: Mapping[str, Job], previous: Snapshot, new_versions: dict[str, str], out: Path) -> set[str]:
+def to_remake(jobs: Mapping[str, Job], previous: Snapshot, new_versions: dict[str, str], index: ShownIndex) -> set[str]:
     """The files of ``jobs`` that ``reusable`` would not take from ``previous``, in a folder still as it
     published it (``patchable``), found through the output folder's ``ShownIndex`` instead of by a scan."""
-    index = shown_index(out)
     index.follow(previous.deps)
     edited = changed(previous.versions, new_versions)
     new_or_moved = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
-from .memo import Memo
 from .model import Body, Citation, Controversy, HistoryEntry, Position, Site, Source
+from .recall import ONCE, Recall
 
 H = TypeVar("H", bound=Hashable)
 CiteMark = tuple[int, str]
@@ -80,18 +80,15 @@ class Links:
     cited_by: dict[str, tuple[Citing, ...]]
 
 
-_shared: dict[Hashable, Any] = {}
-"""Values of the numbering already made (anchors, marks, lists of places): ``cite-1-1`` and ``(1, "cite-1-1")``
-appear on nearly every page; a large site made hundreds of thousands of equal strings and tuples."""
-SHARED_MAX = 1_000_000
-"""Emptied past this many (``serve`` links again after each edit): it is only a saving, never needed."""
+Interned = dict[Hashable, Any]
+"""Values of the numbering already made (anchors, marks, lists of places), shared by every page of a build:
+``cite-1-1`` and ``(1, "cite-1-1")`` appear on nearly every page, and a large site made hundreds of thousands
+of equal strings and tuples."""
 
 
-def shared(value: H) -> H:
+def shared(interned: Interned, value: H) -> H:
     """An equal value made before, if there is one, else ``value`` (kept to be shared from now on)."""
-    if len(_shared) > SHARED_MAX:
-        _shared.clear()
-    return _shared.setdefault(value, value)
+    return interned.setdefault(value, value)
 
 
 class Numbering:
@@ -101,9 +98,10 @@ class Numbering:
     (``markdown.parse_body``) as its page's full numbering gives it here.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, interned: Interned | None = None) -> None:
         self.numbers: dict[str, int] = {}
         self.places: dict[str, list[Occurrence]] = {}
+        self.interned: Interned = {} if interned is None else interned
 
     def mark(self, source_id: str, label: str) -> CiteMark:
         places = self.places.get(source_id)
@@ -111,70 +109,63 @@ class Numbering:
             self.numbers[source_id] = len(self.numbers) + 1
             places = self.places[source_id] = []
         anchor = f"cite-{self.numbers[source_id]}-{len(places) + 1}"
-        places.append(shared(Occurrence(anchor, label)))
-        return shared((self.numbers[source_id], anchor))
+        places.append(shared(self.interned, Occurrence(anchor, label)))
+        return shared(self.interned, (self.numbers[source_id], anchor))
 
     def body(self, citations: tuple[Citation, ...]) -> tuple[CiteMark, ...]:
         return tuple(self.mark(c.source, c.section or "Text") for c in citations)
 
 
 def number_references(
-    site: Site, body: Body, positions: tuple[Position, ...] = (), history: tuple[HistoryEntry, ...] = ()
+    site: Site,
+    body: Body,
+    positions: tuple[Position, ...] = (),
+    history: tuple[HistoryEntry, ...] = (),
+    interned: Interned | None = None,
 ) -> PageRefs:
     """Number sources in reading order, deduplicated, with an anchor for every citing place."""
-    numbering = Numbering()
+    numbering = Numbering(interned)
+    interned = numbering.interned
     numbers, places, mark = numbering.numbers, numbering.places, numbering.mark
     body_marks = numbering.body(body.citations)
-    position_marks = {p.id: shared(tuple(mark(s, f"Position {p.id}") for s in p.sources)) for p in positions}
+    position_marks = {p.id: shared(interned, tuple(mark(s, f"Position {p.id}") for s in p.sources)) for p in positions}
     history_marks = {}
     for e in history:
         label = f"History, {e.date.display}"
-        history_marks[e.anchor] = shared(tuple(mark(s, label) for s in e.sources))
+        history_marks[e.anchor] = shared(interned, tuple(mark(s, label) for s in e.sources))
     references = tuple(
-        Reference(number, site.sources[source_id], shared(tuple(places[source_id])))
+        Reference(number, site.sources[source_id], shared(interned, tuple(places[source_id])))
         for source_id, number in numbers.items()
     )
-    return PageRefs(references, shared(body_marks), position_marks, history_marks)
+    return PageRefs(references, shared(interned, body_marks), position_marks, history_marks)
 
 
-_numbered: Memo[PageRefs] = Memo()
-"""A page's references depend on the page and the sources alone: ``serve`` numbers only edited pages."""
-
-
-_last: tuple[Site, Links] | None = None
-"""The previous build's site and links, in this process."""
-
-
-def link(site: Site) -> Links:
+def link(site: Site, recall: Recall = ONCE, previous: tuple[Site, Links] | None = None) -> Links:
     """Resolve every cross-reference of a validated site.
 
-    A rebuild in the same process (``serve``) starts from the previous build's links when only a few
-    controversies changed (new objects; ``validate`` keeps the others): thread lists, holdings,
-    citations and See also are then remade only where a changed controversy was or now is.
+    A page's references depend on the page and the sources alone (``recall``: an earlier build's, for the
+    same objects). With ``previous``, the site and links of an earlier build (``serve``), when only a few
+    controversies are new objects, thread lists, holdings, citations and See also are remade only where a
+    changed controversy was or now is.
     """
-    global _last
     controversies = site.controversies
-    _numbered.new_pass()
-    refs = {
-        slug: _numbered.get((c, site.sources), None, partial(number_references, site, c.body, c.positions, c.history))
-        for slug, c in controversies.items()
-    }
-    refs |= {
-        f"thread:{slug}": _numbered.get((t, site.sources), None, partial(number_references, site, t.body))
-        for slug, t in site.threads.items()
-    }
+    interned: Interned = {}
+
+    def numbered(record: object, body: Body, *rest: tuple[object, ...]) -> PageRefs:
+        make = partial(number_references, site, body, *rest, interned=interned)
+        return recall.recall("references", (record, site.sources), None, make)
+
+    refs = {slug: numbered(c, c.body, c.positions, c.history) for slug, c in controversies.items()}
+    refs |= {f"thread:{slug}": numbered(t, t.body) for slug, t in site.threads.items()}
     related: dict[str, set[str]] = defaultdict(set)
     for slug, c in controversies.items():
         for other in c.see_also:
             related[slug].add(other)
             related[other].add(slug)
-    changed = _changed_since(_last, site)
-    if _last is not None and changed is not None:
-        links = _relink(*_last, site, refs, related, changed)
-    else:
-        links = _link_all(site, refs, related)
-    _last = (site, links)
-    return links
+    changed = _changed_since(previous, site)
+    if previous is not None and changed is not None:
+        return _relink(*previous, site, refs, related, changed)
+    return _link_all(site, refs, related)
 
 
 def _changed_since(last: tuple[Site, Links] | None, site: Site) -> set[str] | None:

@@ -2,43 +2,34 @@
 
 The folder layout is the content model (as in Zola): ``site.yaml``, ``sources.yaml``,
 ``proponents.yaml``, ``threads/<slug>.md`` and ``controversies/<slug>.md``. Every file is read
-even after one fails, so a contributor sees all problems at once. Parsing is the slow part: a
-file's parse is cached by its bytes (``cache.py``), and files missing from the cache are parsed
-by all cores (``parallel.py``).
+even after one fails, so a contributor sees all problems at once. What the files are (a listing)
+and how they are read and parsed (a ``Reader``) are given: the pipeline's reader keeps parses
+between builds and parses on every core (``reuse/read.py``); ``PLAIN`` reads and parses each file here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from frontmatter.default_handlers import YAMLHandler
 
-from . import spill, unchanged
-from .cache import Cache, digest
+from .digests import digest
 from .errors import ContentError
 from .limits import MAX_BODY_CHARS, text_problem
 from .markdown import parse_body
 from .model import Body
-from .parallel import fork_map
 from .schema import PLACEHOLDER
 from .yamltree import Map, Seq, YamlError, parse_yaml
-
-if TYPE_CHECKING:
-    from .incremental import ContentFiles
 
 MAX_FILE_BYTES = 2_000_000
 """A page larger than this is a mistake (or an attack), not prose."""
 MAX_REGISTRY_BYTES = 32_000_000
 """The registries grow with the record: 20,000 sources (a 10,000-controversy record) take about 4 MB."""
 
-PARALLEL_FROM = 64
-"""Fewer unparsed files than this are parsed in-process: forking costs more than it saves."""
 FOLDERS = ("threads", "controversies")
 REGISTRIES = ("site.yaml", "sources.yaml", "proponents.yaml")
 
@@ -150,46 +141,6 @@ def parse_document(slug: str, shown: str, data: bytes) -> Parsed:
     return Document(slug, shown, meta, body, digest(shown, data)), errors
 
 
-def parse_files(files: list[tuple[str, str, Path]], cache: Cache, workers: int) -> dict[str, Parsed]:
-    """``parse_document`` of each (slug, shown path, file), by all cores, keyed by shown path; results are cached.
-
-    Workers read the files themselves, so the contents never travel or pile up in this process, and
-    write their parses to the cache themselves: pickling a thousand files' parses here took a second.
-    """
-
-    def parse_chunk(chunk: list[tuple[str, str, Path]]) -> list[tuple[str, str, Parsed]]:
-        results = []
-        for slug, shown, file in chunk:
-            try:
-                data = read_bytes(file, shown)
-            except YamlError as exc:  # changed since it was first read
-                results.append(("", shown, (None, [exc.error])))
-                continue
-            key, result = cache.key(shown, data), parse_document(slug, shown, data)
-            if key:
-                cache.put("parse", key, result)  # whole, and here: the body's texts never reach the parent
-            results.append((key, shown, spilled(result)))
-        return results
-
-    with contextlib.suppress(OSError):  # (without one, bodies stay in memory)
-        spill.prepare()  # one folder for every worker's bodies, removed when this process exits
-    parsed: dict[str, Parsed] = {}
-    for results in fork_map(parse_chunk, files, workers if len(files) >= PARALLEL_FROM else 1):
-        for key, shown, result in results:
-            parsed[shown] = result
-            if key:
-                cache.remember("parse", key, result)  # serve: in this process too
-    return parsed
-
-
-def spilled(parsed: Parsed) -> Parsed:
-    """``parsed`` with its body's long texts moved to the spill file (``spill.py``): few read them, later."""
-    document, errors = parsed
-    if document is None or not isinstance(document.body.markup, str):
-        return parsed
-    return dataclasses.replace(document, body=document.body.spilled()), errors
-
-
 def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentError]:
     """An error for each body line still holding a ``TODO:`` placeholder written by ``build.py new``."""
     return [
@@ -199,38 +150,65 @@ def body_placeholders(text: str, shown: str, first_line: int) -> list[ContentErr
     ]
 
 
-def read_yaml(file: Path, shown: str, raw: RawContent, cache: Cache) -> tuple[bool, Any]:
-    """(parsed?, value) of a YAML file, from the cache when its bytes were parsed before.
+YamlRead = tuple[bool, Any, ContentError | None]
+"""A YAML file as read: (parsed?, value, its problem)."""
 
-    ``serve`` does not read again a file unchanged since it last did (``unchanged.py``): hashing the
-    sources of 1,000 controversies twice took a millisecond of each rebuild.
-    """
-    path, purpose, st = str(file), f"yaml {shown}", None
-    if cache.memory:
-        with contextlib.suppress(OSError):
-            st = os.lstat(path)
-    if st is not None and (known := unchanged.recalled(purpose, path, st)) is not None:
-        file_digest, key = known.split(" ")
-        if (hit := cache.get("yaml", key)) is not None:
-            raw.digests[file.name] = file_digest
-            return _parsed(hit, raw)
-    read_at = unchanged.now()
+
+def parse_registry(data: bytes, shown: str) -> YamlRead:
     try:
-        data = read_bytes(file, shown, MAX_REGISTRY_BYTES)
+        return (True, parse_yaml(decode(data, shown), shown), None)
+    except YamlError as exc:
+        return (False, None, exc.error)
+
+
+Entry = tuple[str, str, "os.stat_result | None"]
+"""(name, path, ``lstat`` if known) of an entry of a content folder."""
+Page = tuple[str, str, str, "os.stat_result | None"]
+"""(slug, shown path, path, ``lstat`` if known) of a page to read."""
+
+
+class Reader(Protocol):
+    """How ``load`` gets files read and parsed."""
+
+    def registry(self, file: Path, shown: str, limit: int) -> tuple[str, YamlRead]:
+        """(digest of the file's path and bytes, the YAML read); raises ``YamlError`` if it cannot be read."""
+        ...
+
+    def pages(self, pages: list[Page]) -> dict[str, Parsed]:
+        """``parse_document`` of each page, by shown path (a page that cannot be read: no document, its error)."""
+        ...
+
+
+class Plain:
+    """Every file read and parsed here, in turn."""
+
+    def registry(self, file: Path, shown: str, limit: int) -> tuple[str, YamlRead]:
+        data = read_bytes(file, shown, limit)
+        return digest(shown, data), parse_registry(data, shown)
+
+    def pages(self, pages: list[Page]) -> dict[str, Parsed]:
+        return {shown: read_page(slug, shown, path) for slug, shown, path, _ in pages}
+
+
+PLAIN = Plain()
+
+
+def read_page(slug: str, shown: str, path: str) -> Parsed:
+    """``parse_document`` of the file at ``path``, or the problem reading it."""
+    try:
+        data = read_bytes(Path(path), shown)
+    except YamlError as exc:
+        return None, [exc.error]
+    return parse_document(slug, shown, data)
+
+
+def read_yaml(file: Path, shown: str, raw: RawContent, reader: Reader) -> tuple[bool, Any]:
+    """(parsed?, value) of a YAML file; its problems go to ``raw.errors``."""
+    try:
+        raw.digests[file.name], hit = reader.registry(file, shown, MAX_REGISTRY_BYTES)
     except YamlError as exc:
         raw.errors.append(exc.error)
         return False, None
-    raw.digests[file.name] = digest(shown, data)
-    key = cache.key(shown, data)
-    if st is not None:
-        unchanged.remember(purpose, path, st, f"{raw.digests[file.name]} {key}", read_at)
-    hit = cache.get("yaml", key)
-    if hit is None:
-        try:
-            hit = (True, parse_yaml(decode(data, shown), shown), None)
-        except YamlError as exc:
-            hit = (False, None, exc.error)
-        cache.put("yaml", key, hit)
     return _parsed(hit, raw)
 
 
@@ -241,11 +219,11 @@ def _parsed(hit: tuple[bool, Any, ContentError | None], raw: RawContent) -> tupl
     return ok, value
 
 
-def load_events(file: Path, shown: str, raw: RawContent, cache: Cache) -> Seq | None:
+def load_events(file: Path, shown: str, raw: RawContent, reader: Reader) -> Seq | None:
     """``events.yaml``: optional, a YAML list (empty file = no events)."""
     if not file.exists() and not file.is_symlink():
         return None
-    ok, value = read_yaml(file, shown, raw, cache)
+    ok, value = read_yaml(file, shown, raw, reader)
     if not ok:
         return None
     if value is not None and not isinstance(value, Seq):
@@ -254,12 +232,12 @@ def load_events(file: Path, shown: str, raw: RawContent, cache: Cache) -> Seq | 
     return value
 
 
-def load_registry(file: Path, shown: str, raw: RawContent, cache: Cache, required: bool = True) -> Map | None:
+def load_registry(file: Path, shown: str, raw: RawContent, reader: Reader, required: bool = True) -> Map | None:
     if not file.exists() and not file.is_symlink():
         if required:
             raw.errors.append(ContentError(shown, 1, "file is missing"))
         return None
-    ok, value = read_yaml(file, shown, raw, cache)
+    ok, value = read_yaml(file, shown, raw, reader)
     if not ok:
         return None
     if value is None:
@@ -271,28 +249,24 @@ def load_registry(file: Path, shown: str, raw: RawContent, cache: Cache, require
     return value
 
 
-def load(
-    root: str | Path, cache: Cache | None = None, workers: int = 1, files: ContentFiles | None = None
-) -> RawContent:
+def load(root: str | Path, reader: Reader = PLAIN, files: list[Entry] | None = None) -> RawContent:
     """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
 
-    ``cache`` keeps parses between builds; ``workers`` processes parse what it does not hold;
-    ``files``: the build's listing of ``root`` (``incremental.content_files``), if it made one.
+    ``reader`` reads and parses the files; ``files``: a listing of everything under ``root`` (names relative
+    to it, sorted; ``reuse.incremental.content_files``), if the caller made one; otherwise the folders are listed.
     """
-    cache = cache or Cache(None)
     root_str = str(root)
     base = Path(root)
     raw = RawContent(root_str)
     if not base.is_dir():
         raw.errors.append(ContentError(root_str, 1, "content folder not found"))
         return raw
-    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, cache)
-    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, cache)
-    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, cache)
-    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, cache)
+    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, reader)
+    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, reader)
+    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, reader)
+    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, reader)
     pending: list[tuple[str, str, str]] = []
-    parsed: dict[str, Parsed] = {}
-    misses: list[tuple[str, str, Path]] = []
+    pages: list[Page] = []
     listed = _children(files, FOLDERS) if files is not None else None
     for folder in FOLDERS:
         if (base / folder).is_symlink():  # its files would be read from wherever it points
@@ -307,23 +281,9 @@ def load(
                 raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
             slug = name.removesuffix(".md")
-            try:
-                key = _parse_key(path, st, shown, cache)
-            except YamlError as exc:
-                raw.errors.append(exc.error)
-                raw.unreadable.setdefault(folder, []).append(slug)
-                continue
             pending.append((folder, slug, shown))
-            hit = cache.get("parse", key)
-            if hit is not None:
-                parsed[shown] = spilled(hit)
-                if parsed[shown] is not hit:  # ``serve`` keeps the spilled one for its next build
-                    cache.remember("parse", key, parsed[shown])
-            else:
-                misses.append((slug, shown, Path(path)))
-    parsed |= parse_files(misses, cache, workers)
-    with contextlib.suppress(OSError):
-        spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
+            pages.append((slug, shown, path, st))
+    parsed = reader.pages(pages)
     for folder, slug, shown in pending:
         document, errors = parsed[shown]
         raw.errors.extend(errors)
@@ -334,10 +294,6 @@ def load(
     return raw
 
 
-Entry = tuple[str, str, "os.stat_result | None"]
-"""(name, path, ``lstat`` if known) of an entry of a content folder."""
-
-
 def _entries(folder: Path) -> list[Entry]:
     """The folder's entries sorted by name (``scandir``: a thousand ``Path`` objects cost a ``serve`` rebuild 5 ms)."""
     if not folder.is_dir():
@@ -346,7 +302,7 @@ def _entries(folder: Path) -> list[Entry]:
         return sorted(((entry.name, entry.path, None) for entry in entries), key=lambda entry: entry[0])
 
 
-def _children(files: ContentFiles, folders: tuple[str, ...]) -> dict[str, list[Entry]]:
+def _children(files: list[Entry], folders: tuple[str, ...]) -> dict[str, list[Entry]]:
     """The entries directly in each of ``folders``, from a listing of the whole content folder (sorted, so
     each folder's entries are too)."""
     found: dict[str, list[Entry]] = {folder: [] for folder in folders}
@@ -355,23 +311,6 @@ def _children(files: ContentFiles, folders: tuple[str, ...]) -> dict[str, list[E
         if rest and folder in found and "/" not in rest:
             found[folder].append((rest, path, st))
     return found
-
-
-def _parse_key(path: str, st: os.stat_result | None, shown: str, cache: Cache) -> str:
-    """The cache key of the file's parse; ``serve`` does not read again a file unchanged since it last did."""
-    if not cache.memory:
-        return cache.key(shown, read_bytes(Path(path), shown))
-    if st is None:
-        with contextlib.suppress(OSError):
-            st = os.lstat(path)
-    purpose = f"parse {shown}"
-    if st is not None and (known := unchanged.recalled(purpose, path, st)) is not None:
-        return known
-    read_at = unchanged.now()
-    key = cache.key(shown, read_bytes(Path(path), shown))
-    if st is not None:
-        unchanged.remember(purpose, path, st, key, read_at)
-    return key
 
 
 def suggest_slug(name: str) -> str:

@@ -10,8 +10,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .spill import Stored, fetch, store
-
 MONTHS = (
     "January",
     "February",
@@ -97,30 +95,22 @@ class Citation:
 class Body:
     """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's.
 
-    Its HTML and Markdown may be in a spill file (``spill.py``): only the page and the export read them.
+    Read its texts as ``html`` and ``text``: a build may keep them out of memory until then (``reuse/spill.py``).
     """
 
-    markup: str | Stored
+    markup: str
     """The body as HTML (trusted: raw HTML escaped, links checked); read it as ``html``."""
     citations: tuple[Citation, ...]
-    markdown: str | Stored = ""
+    markdown: str = ""
     """The Markdown as written (for the data export); read it as ``text``."""
 
     @property
     def html(self) -> str:
-        return fetch(self.markup)
+        return self.markup
 
     @property
     def text(self) -> str:
-        return fetch(self.markdown)
-
-    def spilled(self) -> Body:
-        """The same body with its long texts moved out of memory (``spill.store``)."""
-        return Body(
-            store(self.markup) if isinstance(self.markup, str) else self.markup,
-            self.citations,
-            store(self.markdown) if isinstance(self.markdown, str) else self.markdown,
-        )
+        return self.markdown
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,165 +1,46 @@
-"""The whole build: load → validate → link → render → write, with timings.
+"""The whole build: load → validate → link → render → write, with timings; and what it keeps for the next.
 
-Commands (build, check, serve) and tests call these functions; none of them prints or exits.
-With a cache folder, a build keeps what the next one can reuse (``cache.py``, ``incremental.py``):
-parsed files, and a snapshot of what it published, so a rebuild renders only what changed.
+Commands (build, check, serve) and tests call ``build``; it neither prints nor exits. A build ends in
+one of three ways, decided here and nowhere else: nothing changed (return at once), a few files
+changed in a folder a ``serve`` session published (patch them in place), or anything else (stage a
+whole site and swap it in, hard-linking unchanged files from the previous one). With a cache folder,
+it keeps what the next one can reuse (``cache.py``, ``incremental.py``); with a ``BuildSession``
+(``serve``), what the next build in this process can reuse, in memory.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Cache, digest, tree_fingerprint
-from .errors import ContentError, ContentErrors
+from . import incremental
+from .cache import Cache, tree_fingerprint
+from .digests import digest
+from .emit import emit
+from .errors import ContentErrors
+from .incremental import ContentFiles, Snapshot
+from .options import PROJECT, BuildReport, Options, OutputRefused, TemplateError
 from .parallel import cpu_count
+from .patch import MOST_FILES, patch
+from .reuse.session import BuildSession, Reuse
 from .revisions import Revision, revisions
+from .search import index_site
+from .write import publish
 
-if TYPE_CHECKING:  # stages are imported where they run: `check` never loads the renderer, a no-change build no parser
-    from .incremental import ContentFiles, Snapshot
-    from .load import RawContent
-    from .model import Site
-    from .render import Job, Output
-    from .search import SearchIndex
-
-PROJECT = Path(__file__).resolve().parent.parent
-"""The checkout holding ``templates/`` and ``static/`` (the defaults for every build)."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """What to build from and where to."""
-
-    content: Path = Path("content")
-    out: Path = Path("site")
-    templates: Path = PROJECT / "templates"
-    static: Path = PROJECT / "static"
-    base_url: str | None = None
-    """Overrides ``base_url`` from site.yaml (e.g. for a preview or a project site)."""
-    strict: bool = False
-    """Warnings fail like errors, before anything is written."""
-    today: dt.date | None = None
-    """The date warnings about stale pages are judged against (default: the clock's); never affects output."""
-    search: bool = True
-    """Build the Pagefind search index into the site (skipped, with a message, if Pagefind is missing)."""
-    cache: Path | None = None
-    """Folder for what builds keep between runs (``.ledger-cache``); ``None``: every build starts from scratch."""
-    jobs: int = 0
-    """Worker processes for parsing and rendering; 0: one per core."""
-    memory: bool = False
-    """Keep parsed files in memory for the next build in this process, and let that build write the few
-    files an edit touched straight into the site it published (``serve``; ``patch.py``)."""
-
-
-@dataclass
-class BuildReport:
-    """What a build did: the files it published, warnings, and seconds spent per stage."""
-
-    files: list[str]
-    """Every file published, static assets and search index excepted."""
-    warnings: list[ContentError] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    search: SearchIndex | None = None
-    """The search index step's outcome; ``None`` when not asked for (``Options.search``)."""
-    rendered: int = 0
-    """Files this build made; the others were reused from the previous build (0: nothing had changed)."""
-    patched: bool = False
-    """The files were written into the published folder in place (``serve``): its search index is the old one."""
+if TYPE_CHECKING:
+    from .plan import Plan
 
 
 def tune_garbage_collector() -> None:
     """Collect cycles after 100,000 new objects rather than 700: a build keeps millions of objects alive
     (the whole record, parsed), and with the default thresholds CPython rescans them all every few
-    thousand allocations. Halves a ``serve`` rebuild's linking; costs ~10 MB. For the commands, once per process.
+    thousand allocations. For the commands, once per process.
     """
     gc.set_threshold(100_000, 50, 1000)
-
-
-class OutputRefused(Exception):
-    """``--out`` names a folder that must not be replaced (the project, content, or unrelated files)."""
-
-
-class TemplateError(Exception):
-    """A template that cannot be compiled: ``path:line: template error: message``."""
-
-
-def check(
-    options: Options, raw: RawContent | None = None, cache: Cache | None = None
-) -> tuple[Site, list[ContentError]]:
-    """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
-    from .lint import lint
-    from .load import load
-    from .validate import validate
-
-    site, warnings = validate(raw or load(options.content), cache)
-    warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
-    if options.strict and warnings:
-        raise ContentErrors(warnings)
-    if options.base_url is not None:
-        site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=options.base_url))
-    return site, warnings
-
-
-@dataclass
-class Plan:
-    """Everything read and resolved, and the job making each output file (nothing rendered yet)."""
-
-    versions: dict[str, str]
-    """A digest per record (``incremental.versions``): the parsed files themselves are not kept."""
-    site: Site
-    warnings: list[ContentError]
-    jobs: dict[str, Job]
-    revisions: dict[str, Revision]
-
-
-def plan(
-    options: Options,
-    revised: dict[str, Revision],
-    cache: Cache,
-    timings: dict[str, float],
-    previous: Snapshot | None = None,
-    files: ContentFiles | None = None,
-) -> Plan:
-    """Load (from the cache where it can), validate, link, and list the jobs (``previous``: the last build's;
-    ``files``: its listing of the content folder, if the build made one)."""
-    from .load import load
-
-    start = time.perf_counter()
-    raw = load(options.content, cache, options.jobs or cpu_count(), files)
-    site, warnings = check(options, raw, cache)
-    timings["load+validate"] = time.perf_counter() - start
-    start = time.perf_counter()
-    from .incremental import versions
-
-    found = versions(raw, site, revised, previous and previous.versions)
-    del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
-    from jinja2 import TemplateSyntaxError
-
-    from .link import link
-    from .render import jobs
-
-    try:
-        bytecode = options.cache / "jinja" if options.cache is not None else None
-        planned = jobs(site, link(site), options.templates, revised, bytecode, options.memory)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
-    timings["link"] = time.perf_counter() - start
-    return Plan(found, site, warnings, planned, revised)
-
-
-def render(options: Options) -> Output:
-    """Every output file, in memory, made in this process: the whole build except writing."""
-    made = plan(options, revisions(options.content), Cache(None), {})
-    from .render import file_bytes
-
-    return {file: file_bytes(job.make()) for file, job in made.jobs.items()}
 
 
 def guard_output(options: Options) -> None:
@@ -179,109 +60,187 @@ def guard_output(options: Options) -> None:
         )
 
 
-_published: dict[Path, int] = {}
-"""Output folders this process published (with their inode): only those may be patched in place, since
-another process may have left a folder and snapshot that disagree (killed between writing the two)."""
-
-
-_unwritten: dict[Path, Callable[[], None]] = {}
-"""What the last patch of each output folder left to write after the browser's reload (``patch.Patch``)."""
-
-
-def _write_unwritten(out: Path) -> None:
-    """Write what the latest patch of ``out`` left for later, unless done already (a callback scheduled by an
-    earlier patch then writes the latest one's files, never older ones)."""
-    if (finish := _unwritten.pop(out, None)) is not None:
-        finish()
-
-
 def at_once(callback: Callable[[], None]) -> None:
     """Run ``callback`` now (where a caller could schedule it for later)."""
     callback()
 
 
-def build(options: Options, after_reload: Callable[[Callable[[], None]], object] | None = None) -> BuildReport:
-    """Build the site into ``options.out``, replacing it only if everything succeeded.
+@dataclass
+class Inputs:
+    """What a build found before reading any content: the previous build's snapshot and what changed since."""
 
-    With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
-    once when no input changed at all (the site on disk is already the one it would make). With
-    ``options.memory`` too (``serve``), a small edit's files replace their old versions one by one:
-    the pages at once, the other files through ``after_reload`` (``serve``: once livereload has told
-    the browser to reload; default: at once). Until written they are not in the snapshot's listing,
-    so a build that comes first (or a new process, if ``serve`` stopped) makes them again.
-    """
-    from . import incremental
+    out: Path
+    cache: Cache
+    snapshot_key: str
+    previous: Snapshot | None
+    revised: dict[str, Revision]
+    inputs: str
+    """Digest of every input byte (``incremental.inputs_digest``); "" without a cache folder."""
+    files: ContentFiles | None
+    day: str
 
-    guard_output(options)
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    cache = Cache(options.cache, memory=options.memory)
+    def unchanged(self) -> bool:
+        """Whether the previous build read these very inputs and its site is still as it published it."""
+        previous = self.previous
+        return (
+            previous is not None
+            and (previous.inputs, previous.day) == (self.inputs, self.day)
+            and incremental.listing(self.out) == previous.listing
+        )
+
+
+def _inputs(options: Options, session: BuildSession | None) -> Inputs:
+    cache = Cache(options.cache, session.kept if session else None)
     out = options.out.absolute()
-    _unwritten.pop(out, None)  # an earlier patch's files, not yet written: unlisted, this build makes them again
     snapshot_key = digest("snapshot", str(out))
     previous: Snapshot | None = cache.get("snapshot", snapshot_key) if options.cache else None
-    revised = revisions(options.content)
+    revised = revisions(options.content, session.git_logs if session else None)
     inputs, files = "", None
     if options.cache is not None:
         settings = repr((str(options.content), options.base_url, options.search))
         files = incremental.content_files(options.content)
         inputs = incremental.inputs_digest(
-            options.content, options.templates, options.static, settings, revised, options.memory, files
+            options.content,
+            options.templates,
+            options.static,
+            settings,
+            revised,
+            files,
+            session.stat if session else None,
+            Reuse(cache, session),
         )
-    day = incremental.today(options.today)
-    if previous and (previous.inputs, previous.day) == (inputs, day) and incremental.listing(out) == previous.listing:
-        if options.strict and previous.warnings:
-            raise ContentErrors(previous.warnings)
-        if options.memory and out.stat().st_ino == previous.folder:  # serve may patch it from now on
-            _published[out] = previous.folder
-            # and reads, checks and links the record now, so that the first save finds it all in memory
-            # (otherwise the first rebuild after starting on an up-to-date site does it: 5 s at 10,000)
-            made = plan(options, revised, cache, {}, previous, files)
-            deps = {file: job.deps for file, job in made.jobs.items()}
-            if deps == previous.deps:  # as it must be; the jobs' own tuples, which the next build's reuse
-                previous.deps = deps
-            incremental.shown_index(out).follow(previous.deps)
-        timings["unchanged"] = time.perf_counter() - start
-        return BuildReport(previous.files, previous.warnings, timings, previous.search)
-    timings["git"] = time.perf_counter() - start
-    from .emit import emit  # here: a build with nothing to do needs none of these
-    from .patch import MOST_FILES, patch
-    from .search import index_site
-    from .write import publish
+    return Inputs(out, cache, snapshot_key, previous, revised, inputs, files, incremental.today(options.today))
 
-    made = plan(options, revised, cache, timings, previous, files)
+
+def build(
+    options: Options,
+    session: BuildSession | None = None,
+    after_reload: Callable[[Callable[[], None]], object] | None = None,
+) -> BuildReport:
+    """Build the site into ``options.out``, replacing it only if everything succeeded.
+
+    With ``options.cache``, a rebuild reuses the previous build's unchanged files, and returns at
+    once when no input changed at all (the site on disk is already the one it would make). With a
+    ``session`` too (``serve``), a small edit's files replace their old versions one by one: the pages
+    at once, the other files through ``after_reload`` (``serve``: once livereload has told the browser
+    to reload; default: at once). Until written they are not in the snapshot's listing, so a build
+    that comes first (or a new process, if ``serve`` stopped) makes them again.
+    """
+    guard_output(options)
+    start = time.perf_counter()
+    if session is not None:
+        session.new_build()
+        session.unwritten.pop(options.out.absolute(), None)  # unlisted: this build makes them again
+    found = _inputs(options, session)
+    if found.unchanged():
+        assert found.previous is not None
+        return _unchanged(options, found, found.previous, session, start)
+    from .plan import plan  # here, once there is something to build: a build with nothing to do loads no stage
+
+    timings = {"git": time.perf_counter() - start}
+    made = plan(options, found.revised, Reuse(found.cache, session), timings, found.previous, found.files)
     key = incremental.render_key(options.templates, made.site)
-    versions = made.versions
+    static = tree_fingerprint(options.static)
+    if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
+        return report
+    return _staged(options, found, made, key, static, timings, session)
+
+
+def _unchanged(
+    options: Options, found: Inputs, previous: Snapshot, session: BuildSession | None, start: float
+) -> BuildReport:
+    """Nothing to do: the site on disk is the one this build would make."""
+    if options.strict and previous.warnings:
+        raise ContentErrors(previous.warnings)
+    if session is not None and found.out.stat().st_ino == previous.folder:  # the session may patch it from now on
+        session.published[found.out] = previous.folder
+        # and reads, checks and links the record now, so that the first save finds it all in memory
+        from .plan import plan
+
+        made = plan(options, found.revised, Reuse(found.cache, session), {}, previous, found.files)
+        deps = {file: job.deps for file, job in made.jobs.items()}
+        if deps == previous.deps:  # as it must be; the jobs' own tuples, which the next build's reuse
+            previous.deps = deps
+        _shown(session, found.out).follow(previous.deps)
+    return BuildReport(previous.files, previous.warnings, {"unchanged": time.perf_counter() - start}, previous.search)
+
+
+def _shown(session: BuildSession, out: Path) -> incremental.ShownIndex:
+    return session.shown.setdefault(str(out), incremental.ShownIndex())
+
+
+def _snapshot(
+    found: Inputs, made: Plan, key: str, listing: incremental.Listing, report: BuildReport, folder: int, static: str
+) -> Snapshot:
+    """What the next build of this output folder needs to know of this one."""
+    deps = {file: job.deps for file, job in made.jobs.items()}
+    snapshot = Snapshot(found.inputs, found.day, key, made.versions, deps, listing, made.warnings, report.search)
+    snapshot.files, snapshot.folder, snapshot.static = report.files, folder, static
+    return snapshot
+
+
+def _patched(
+    found: Inputs,
+    made: Plan,
+    key: str,
+    static: str,
+    timings: dict[str, float],
+    session: BuildSession,
+    after_reload: Callable[[Callable[[], None]], object] | None,
+) -> BuildReport | None:
+    """The few files an edit touched, written in place into the folder this session published; ``None`` when
+    that folder is not as published or most files changed (then a staged build is as quick)."""
+    start = time.perf_counter()
+    out, previous = found.out, found.previous
+    if not session.published.get(out) or not incremental.patchable(previous, key, static, out):
+        return None
+    assert previous is not None
+    stale = incremental.to_remake(made.jobs, previous, made.versions, _shown(session, out))
+    if len(stale) > MOST_FILES:
+        return None
+    removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
+    done = patch(out, made.jobs, stale, removed)
+    timings["render+write"] = time.perf_counter() - start
+    report = BuildReport(sorted(made.jobs), made.warnings, timings)
+    report.rendered, report.search, report.patched = len(stale), previous.search, True
+    # the files left to write are not listed until written: a snapshot saved before they are
+    # (serve stopped at that moment) makes the next build remake them
+    unlisted = removed | done.rest.keys()
+    listing = {f: entry for f, entry in previous.listing.items() if f not in unlisted} | done.written
+    snapshot = _snapshot(found, made, key, listing, report, previous.folder, static)
+    found.cache.put_at_exit("snapshot", found.snapshot_key, snapshot)
+    found.cache.forget_unused()
+
+    def write_rest() -> None:
+        snapshot.listing |= done.write_rest()
+
+    def write_unwritten() -> None:
+        """Write what the latest patch of ``out`` left for later, unless done already (a callback scheduled by
+        an earlier patch then writes the latest one's files, never older ones)."""
+        if (finish := session.unwritten.pop(out, None)) is not None:
+            finish()
+
+    session.unwritten[out] = write_rest
+    (after_reload or at_once)(write_unwritten)
+    return report
+
+
+def _staged(
+    options: Options,
+    found: Inputs,
+    made: Plan,
+    key: str,
+    static: str,
+    timings: dict[str, float],
+    session: BuildSession | None,
+) -> BuildReport:
+    """A whole new site, staged beside the old one (in its spare, reusing its unchanged files) and swapped in."""
+    out, previous = found.out, found.previous
     report = BuildReport(sorted(made.jobs), made.warnings, timings)
     start = time.perf_counter()
-    static = tree_fingerprint(options.static)
-    if options.memory and _published.get(out) and incremental.patchable(previous, key, static, out):
-        assert previous is not None
-        stale = incremental.to_remake(made.jobs, previous, versions, out)
-        if len(stale) <= MOST_FILES:  # serve, after a small edit: write just those files, in place
-            removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
-            done = patch(out, made.jobs, stale, removed)
-            timings["render+write"] = time.perf_counter() - start
-            # the files left to write are not listed until written: a snapshot saved before they are
-            # (serve stopped at that moment) makes the next build remake them
-            unlisted = removed | done.rest.keys()
-            listing = {f: entry for f, entry in previous.listing.items() if f not in unlisted} | done.written
-            report.rendered, report.search, report.patched = len(stale), previous.search, True
-            deps = {file: job.deps for file, job in made.jobs.items()}
-            snapshot = incremental.Snapshot(inputs, day, key, versions, deps, listing, made.warnings, previous.search)
-            snapshot.files, snapshot.folder, snapshot.static = report.files, previous.folder, static
-            cache.put_at_exit("snapshot", snapshot_key, snapshot)
-            cache.forget_unused()
-
-            def write_rest() -> None:
-                snapshot.listing |= done.write_rest()
-
-            _unwritten[out] = write_rest
-            (after_reload or at_once)(partial(_write_unwritten, out))
-            return report
 
     def fill(staging: Path) -> None:
-        reuse = incremental.reusable(made.jobs, previous, key, versions, out)
+        reuse = incremental.reusable(made.jobs, previous, key, made.versions, out)
         workers = options.jobs or cpu_count()
         report.rendered = emit(staging, made.jobs, options.static, workers, out, reuse)
         timings["render+write"] = time.perf_counter() - start
@@ -291,21 +250,18 @@ def build(options: Options, after_reload: Callable[[Callable[[], None]], object]
         report.search = index_site(staging)
         timings["search"] = time.perf_counter() - search_start
 
-    spare = options.cache / "spare" / snapshot_key if options.cache is not None else None
-    publish(out, {}, None, after_write=index_search if options.search else None, fill=fill, spare=spare)
+    spare = options.cache / "spare" / found.snapshot_key if options.cache is not None else None
+    publish(out, after_write=index_search if options.search else None, fill=fill, spare=spare)
     timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
     if options.cache is not None:
-        deps = {file: job.deps for file, job in made.jobs.items()}
-        published = incremental.listing(out)
-        snapshot = incremental.Snapshot(inputs, day, key, versions, deps, published, made.warnings, report.search)
-        snapshot.files, snapshot.folder, snapshot.static = report.files, out.stat().st_ino, static
-        _published[out] = snapshot.folder
-        cache.put("snapshot", snapshot_key, snapshot)
-        cache.prune()
-        if options.memory:
-            cache.forget_unused()
-            incremental.shown_index(out).follow(deps)
+        snapshot = _snapshot(found, made, key, incremental.listing(out), report, out.stat().st_ino, static)
+        found.cache.put("snapshot", found.snapshot_key, snapshot)
+        found.cache.prune()
+        if session is not None:
+            session.published[out] = snapshot.folder
+            found.cache.forget_unused()
+            _shown(session, out).follow(snapshot.deps)
     return report
 
 
-__all__ = ["BuildReport", "ContentErrors", "Options", "OutputRefused", "build", "check", "render"]
+__all__ = ["BuildReport", "ContentErrors", "Options", "OutputRefused", "TemplateError", "build"]

@@ -31,8 +31,8 @@ from .fragments import Fragments
 from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
-from .memo import Memo
 from .model import Controversy, Event, PartialDate, Site, Thread
+from .recall import ONCE, Recall
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
 
@@ -241,10 +241,6 @@ def _page_made(recipe: Recipe, build: Build) -> Made:
     return template.render(values)
 
 
-_controversy_recipes: Memo[tuple[Recipe, str, tuple[str, ...]]] = Memo()
-"""A controversy's page recipe, data file and its deps, by the records they show."""
-
-
 def _controversy_recipe(
     c: Controversy,
     refs: PageRefs,
@@ -266,14 +262,16 @@ def jobs(
     templates: Path,
     revisions: Mapping[str, Revision] | None = None,
     bytecode: Path | None = None,
-    remember: bool = False,
+    recall: Recall = ONCE,
 ) -> dict[str, Job]:
     """Every output file of the site, keyed by its path under the output folder, not yet made.
 
     ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
     ``bytecode``: where compiled templates are kept between processes.
-    ``remember``: this process will build again (``serve``): jobs may keep what the next build can reuse.
+    ``recall``: keeps a controversy's recipe, data file and deps, by the records they show; when it keeps
+    them for a next build (``serve``), jobs may keep what that build can reuse.
     """
+    remember = recall.kept
     env = compiled(templates, tree_fingerprint(templates), bytecode)
     config = site.config
     out: dict[str, Job] = {}
@@ -318,12 +316,11 @@ def jobs(
             partial(feeds.thread_feed, site, links, slug),
             shows.thread_feed(slug, controversies),
         )
-    _controversy_recipes.new_pass()
     for slug, c in site.controversies.items():
         shown = (c, links.refs[slug], links.see_also[slug], site.threads[c.thread])
         revision, events = revisions.get(f"controversies/{slug}.md"), events_of[slug]
-        recipe, data, data_deps = _controversy_recipes.get(
-            (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
+        recipe, data, data_deps = recall.recall(
+            "controversy recipe", (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
         )
         add(recipe)
         out[data] = Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
@@ -364,7 +361,7 @@ def jobs(
     for kind, file in feeds.FEED_FILES.items():
         out[file] = Job(file, partial(feeds.site_feed, site, kind), shows.keys({"c:*", "t:*", "s:*"}))
     out["data/ledger.json"] = Job(
-        "data/ledger.json", partial(export.ledger_file, site, links, events_of, remember), shows.keys(every | {"b:*"})
+        "data/ledger.json", partial(export.ledger_file, site, links, events_of, recall), shows.keys(every | {"b:*"})
     )
 
     def sitemap() -> str:  # every page but the search form: no page for search engines (it is noindex too)

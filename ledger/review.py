@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import pipeline
 from .errors import ContentError, ContentErrors
 from .model import Site
 from .pipeline import Options
@@ -94,20 +93,21 @@ def base_record(content: Path, base: str | None, against: Path | None) -> tuple[
 
 
 def check(options: Options, only_files: list[str] | None, since: str | None) -> tuple[Site, list[ContentError]]:
-    """``pipeline.check``, with ``--only-files`` (warnings elsewhere are neither shown nor, with ``--strict``,
+    """``plan.check``, with ``--only-files`` (warnings elsewhere are neither shown nor, with ``--strict``,
     fatal: a pull request answers for the files it touched) and ``--since`` (each change of confidence or
     status since that revision needs its new history entry)."""
     from .diff import unrecorded_moves
+    from .plan import check  # here: `build` with nothing to do never loads the stages
 
     if only_files is None and since is None:
-        return pipeline.check(options)
+        return check(options)
     only = {os.path.normpath(f) for f in only_files} if only_files is not None else None
 
     def shown(problems: list[ContentError]) -> list[ContentError]:
         return [p for p in problems if only is None or p.severity == "error" or os.path.normpath(p.path) in only]
 
     try:
-        site, warnings = pipeline.check(dataclasses.replace(options, strict=False))
+        site, warnings = check(dataclasses.replace(options, strict=False))
     except ContentErrors as exc:
         raise ContentErrors(shown(exc.errors)) from None
     warnings = shown(warnings)

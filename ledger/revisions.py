@@ -48,15 +48,16 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-_logs: dict[tuple[str, str], dict[str, Revision]] = {}
-"""The answer for a content folder at a commit (``serve`` asks at every save; the log of a commit never
-changes): one ``git rev-parse`` per build instead of a ``git log`` that grows with the history."""
+Logs = dict[tuple[str, str], dict[str, Revision]]
+"""Answers by (content folder, commit): the log of a commit never changes."""
 
 
-def revisions(content: Path) -> dict[str, Revision]:
+def revisions(content: Path, logs: Logs | None = None) -> dict[str, Revision]:
     """Last revision of every committed file under ``content``, keyed by its path relative to ``content``.
 
-    Read-only: the same object is the answer until the next commit.
+    ``logs``: earlier answers (a build session's: ``serve`` asks at every save), kept up to date; then one
+    ``git rev-parse`` per build instead of a ``git log`` that grows with the history, and the same object
+    is the answer until the next commit. Read-only.
     """
     content = content.resolve()
     if not content.is_dir() or not _in_a_checkout(content):
@@ -65,8 +66,8 @@ def revisions(content: Path) -> dict[str, Revision]:
     if not answer or len(answer.split("\n")) < 2:  # not a checkout, or no commit yet
         return {}
     top, head = answer.split("\n")[:2]
-    if (str(content), head) in _logs:
-        return _logs[str(content), head]
+    if logs is not None and (str(content), head) in logs:
+        return logs[str(content), head]
     try:
         prefix = PurePosixPath(content.relative_to(Path(top.strip()).resolve()).as_posix())
     except ValueError:
@@ -83,8 +84,9 @@ def revisions(content: Path) -> dict[str, Revision]:
             path = PurePosixPath(line)
             key = path.relative_to(prefix).as_posix() if prefix.parts else path.as_posix()
             found.setdefault(key, Revision(day, path.as_posix()))
-    _logs.clear()
-    _logs[str(content), head] = found
+    if logs is not None:
+        logs.clear()
+        logs[str(content), head] = found
     return found
 
 

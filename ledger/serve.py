@@ -34,6 +34,7 @@ from tornado.ioloop import IOLoop
 from . import csp
 from .errors import ContentErrors
 from .pipeline import Options, OutputRefused, TemplateError, at_once, build
+from .reuse.session import BuildSession
 from .search import refresh_index
 
 
@@ -104,12 +105,14 @@ class DevState:
         self.search = SearchRefresher()
         self.resume: Callable[[Callable[[], None]], object] | None = None
         """Runs a callback after the browser was told to reload (``collection_deferred``); ``None``: at once."""
+        self.session = BuildSession()
+        """What each rebuild reuses from the ones before."""
 
     def rebuild(self, options: Options) -> bool:
         """Build once; remember and print the problems. True when the site was replaced."""
         try:
             with collection_deferred(self.resume):
-                report = build(options, self._after_reload if self.resume else None)
+                report = build(options, self.session, self._after_reload if self.resume else None)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
         except (OutputRefused, TemplateError) as exc:
@@ -204,7 +207,7 @@ def handler_for(state: DevState) -> type[StaticFileHandler]:
 
 def serve(options: Options, port: int = 8000, host: str = "127.0.0.1") -> int:
     """Serve until interrupted; always exits 0 (content errors are shown, not fatal)."""
-    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/", memory=True)
+    options = dataclasses.replace(options, base_url=options.base_url or f"http://{host}:{port}/")
     state = DevState()
     state.rebuild(options)
     Path(options.out).mkdir(parents=True, exist_ok=True)

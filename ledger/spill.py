@@ -18,7 +18,10 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from typing import NamedTuple
+
+from .model import Body
 
 PREFIX = "ledger-spill-"
 """Spill folders are ``<temp>/ledger-spill-<pid of the owner>-<random>``."""
@@ -134,3 +137,26 @@ def fetch(value: str | Stored) -> str:
     if len(data) != value.size:
         raise OSError(f"spill file {value.file} was cut short (the build's temporary folder was removed?)")
     return data.decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class SpilledBody(Body):
+    """A body whose long texts wait in the spill file (its ``markup`` and ``markdown`` are empty)."""
+
+    where: tuple[str | Stored, str | Stored] = ("", "")
+    """The HTML and the Markdown, or where they are (``store``)."""
+
+    @property
+    def html(self) -> str:
+        return fetch(self.where[0])
+
+    @property
+    def text(self) -> str:
+        return fetch(self.where[1])
+
+
+def spilled(body: Body) -> Body:
+    """``body`` with its long texts moved out of memory (``store``)."""
+    if isinstance(body, SpilledBody):
+        return body
+    return SpilledBody("", body.citations, "", (store(body.markup), store(body.markdown)))

@@ -15,12 +15,11 @@ from functools import partial
 from typing import Any, TypeVar
 
 from . import history, timeline
-from .cache import Cache
 from .errors import ContentError, ContentErrors, did_you_mean
 from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
-from .memo import Memo
 from .model import Body, Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
+from .recall import ONCE, Recall
 from .schema import CONTROVERSY, EDITORIAL, PROPONENT, SITE, SOURCE, THREAD, Record
 from .values import check_record, is_slug, too_long
 from .yamltree import Map, Seq, field_lines, line_of
@@ -32,14 +31,14 @@ SUGGESTION_BUDGET = 200_000
 suggestions for a real registry, a handful for a hostile one (each compares with every id)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Declared:
     """Ids that exist in content, valid or not (``None``: the file could not be read at all)."""
 
-    sources: Collection[str] | None
-    proponents: Collection[str] | None
-    threads: Collection[str]
-    controversies: Collection[str]
+    sources: frozenset[str] | None
+    proponents: frozenset[str] | None
+    threads: frozenset[str]
+    controversies: frozenset[str]
 
 
 def _registry(
@@ -79,10 +78,6 @@ def _registry(
     return entries
 
 
-_registries: dict[str, tuple[dict[str, Any], list[ContentError]]] = {}
-"""``_registry`` results by file digest, as ``_checked`` for documents."""
-
-
 def _checked_registry(
     raw: RawContent,
     name: str,
@@ -90,28 +85,24 @@ def _checked_registry(
     record: Record,
     make: Callable[..., T],
     errors: list[ContentError],
-    cache: Cache | None = None,
+    recall: Recall,
 ) -> dict[str, T]:
+    """``_registry``'s entries and problems, or what an earlier build found for this version of the file."""
     key = raw.digests.get(name, "")
-    if key not in _registries and len(_registries) > 8:  # earlier versions of the file, edited under ``serve``
-        current = set(raw.digests.values())
-        for stale in [digest for digest in _registries if digest not in current]:
-            del _registries[stale]
-    if key not in _registries:
-        stored = cache.key("registry", key) if cache is not None and key else ""
-        hit = cache.get("registry", stored) if cache is not None and stored else None
-        if hit is None:
-            found: list[ContentError] = []
-            hit = (_registry(value, record, display_path(raw.root, name), make, found), found)
-            if cache is not None and stored:
-                cache.put("registry", stored, hit)
-        if not key:
-            errors.extend(hit[1])
-            return hit[0]
-        _registries[key] = hit
-    entries, found = _registries[key]
+    check = partial(_registry_checked, value, record, display_path(raw.root, name), make)
+    if key:
+        entries, found = recall.recall("registry", (), key, partial(recall.stored, "registry", key, check))
+    else:
+        entries, found = check()
     errors.extend(found)
     return entries
+
+
+def _registry_checked(
+    raw: Map | None, record: Record, path: str, make: Callable[..., T]
+) -> tuple[dict[str, T], list[ContentError]]:
+    found: list[ContentError] = []
+    return _registry(raw, record, path, make, found), found
 
 
 def _document_fields(doc: Document, record: Record, errors: list[ContentError]) -> dict[str, Any] | None:
@@ -167,52 +158,35 @@ def _check_thread(doc: Document) -> tuple[Thread | None, list[ContentError]]:
     return thread, errors
 
 
-_checked: dict[str, dict[str, tuple[Any, list[ContentError]]]] = {"controversy": {}, "thread": {}}
-"""``_checked_document`` results by kind and document digest: a rebuild in the same process (``serve``)
-checks only edited files."""
-
-
 R = TypeVar("R", Controversy, Thread)
 NO_BODY = Body("", ())
 
 
 def _checked_document(
-    kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]], cache: Cache | None
+    kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]], recall: Recall
 ) -> tuple[R | None, list[ContentError]]:
-    """``check(doc)``, or what this process or an earlier build found for this version of the file.
+    """``check(doc)``, or what an earlier build found for this version of the file.
 
-    A rebuild in a new process (``build.py build`` after an edit) then checks only the edited pages:
-    the schema check of a thousand pages took 0.3 s. The body is the document's own, not stored twice.
+    A rebuild in a new process (``build.py build`` after an edit) then checks only the edited pages.
+    The body is the document's own, not stored twice.
     """
-    known = _checked[kind]
-    if doc.digest and doc.digest in known:
-        return known[doc.digest]
-    result = _stored(kind, doc, check, cache)
-    if doc.digest:
-        known[doc.digest] = result
-    return result
+    if not doc.digest:
+        return check(doc)
+    return recall.recall(kind, (), doc.digest, partial(_with_body, doc, kind, check, recall))
 
 
-def _stored(
-    kind: str, doc: Document, check: Callable[[Document], tuple[R | None, list[ContentError]]], cache: Cache | None
+def _with_body(
+    doc: Document, kind: str, check: Callable[[Document], tuple[R | None, list[ContentError]]], recall: Recall
 ) -> tuple[R | None, list[ContentError]]:
-    key = cache.key(kind, doc.digest) if cache is not None and doc.digest else ""
-    hit = cache.get(kind, key) if cache is not None and key else None
-    if hit is not None:
-        record, errors = hit
-        return (dataclasses.replace(record, body=doc.body) if record is not None else None), errors
+    record, errors = recall.stored(kind, doc.digest, partial(_without_body, check, doc))
+    return (dataclasses.replace(record, body=doc.body) if record is not None else None), errors
+
+
+def _without_body(
+    check: Callable[[Document], tuple[R | None, list[ContentError]]], doc: Document
+) -> tuple[R | None, list[ContentError]]:
     record, errors = check(doc)
-    if cache is not None and key:
-        cache.put(kind, key, (dataclasses.replace(record, body=NO_BODY) if record is not None else None, errors))
-    return record, errors
-
-
-def _forget_others(checked: dict[str, Any], documents: list[Document]) -> None:
-    """Drop the results of file versions no longer in the content (edited since): ``serve`` does not grow."""
-    if len(checked) > 2 * len(documents) + 16:
-        current = {doc.digest for doc in documents}
-        for stale in [digest for digest in checked if digest not in current]:
-            del checked[stale]
+    return (dataclasses.replace(record, body=NO_BODY) if record is not None else None), errors
 
 
 def _unknown(
@@ -236,25 +210,20 @@ def _unknown(
             errors.append(ContentError(path, line, f"unknown {what} '{ref}'{where}{hint}"))
 
 
-_clean: Memo[bool] = Memo()
-"""Whether a controversy's references all resolve, for the ids declared: ``serve`` checks only edited pages."""
-_declared: Declared | None = None
-"""The previous build's ids (the same object while they are equal: the key of ``_clean``)."""
+def _cross_check(site: Site, declared: Declared, errors: list[ContentError], recall: Recall) -> None:
+    """References between records: threads, proponents, sources, see-also, citations, dates.
 
-
-def _cross_check(site: Site, declared: Declared, errors: list[ContentError]) -> None:
-    """References between records: threads, proponents, sources, see-also, citations, dates."""
-    global _declared
-    if declared != _declared:
-        _declared = declared
-    same = _declared
-    _clean.new_pass()
+    A controversy whose references all resolved for the same ids is not checked again (``recall``); the
+    ids are the earlier build's very object while they are equal, which makes them a key by identity.
+    """
+    declared = recall.recall("declared", (), declared, lambda: declared)
     for thread in site.threads.values():
         _unknown(((c.source, c.line) for c in thread.body.citations), declared.sources, "source", thread.path, errors)
     for c in site.controversies.values():
         found = len(errors)
-        if not _clean.get((c, same), None, partial(_resolves, c, same, errors)) and len(errors) == found:
-            _cross_check_controversy(c, same, errors)  # known to have problems: report them again
+        resolves = recall.recall("resolves", (c, declared), None, partial(_resolves, c, declared, errors))
+        if not resolves and len(errors) == found:  # known to have problems: report them again
+            _cross_check_controversy(c, declared, errors)
 
 
 def _resolves(c: Controversy, declared: Declared, errors: list[ContentError]) -> bool:
@@ -334,10 +303,10 @@ def _cross_check_events(site: Site, declared: Declared, errors: list[ContentErro
         _unknown(refs, declared.controversies, "controversy", path, errors)
 
 
-def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[ContentError]]:
+def validate(raw: RawContent, recall: Recall = ONCE) -> tuple[Site, list[ContentError]]:
     """The typed, cross-checked ``Site`` and its warnings; raises ``ContentErrors`` listing every problem.
 
-    ``cache`` keeps each file's own check (schema, positions) for later builds; references are always checked.
+    ``recall`` may keep each file's own check (schema, positions) for later builds (``recall.py``).
     """
     errors = list(raw.errors)
     root = raw.root
@@ -349,15 +318,15 @@ def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[Co
             clean.pop("line")
             config = SiteConfig(**clean)
     sources = _checked_registry(
-        raw, "sources.yaml", raw.sources, SOURCE, lambda k, **f: Source(id=k, **f), errors, cache
+        raw, "sources.yaml", raw.sources, SOURCE, lambda k, **f: Source(id=k, **f), errors, recall
     )
     proponents = _checked_registry(
-        raw, "proponents.yaml", raw.proponents, PROPONENT, lambda k, **f: Proponent(slug=k, **f), errors, cache
+        raw, "proponents.yaml", raw.proponents, PROPONENT, lambda k, **f: Proponent(slug=k, **f), errors, recall
     )
 
     threads: dict[str, Thread] = {}
     for doc in raw.threads:
-        thread, doc_errors = _checked_document("thread", doc, _check_thread, cache)
+        thread, doc_errors = _checked_document("thread", doc, _check_thread, recall)
         errors.extend(doc_errors)
         if thread is not None:
             threads[doc.slug] = thread
@@ -365,14 +334,12 @@ def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[Co
     controversies: dict[str, Controversy] = {}
     invalid: list[Document] = []
     for doc in raw.controversies:
-        controversy, doc_errors = _checked_document("controversy", doc, _check_controversy, cache)
+        controversy, doc_errors = _checked_document("controversy", doc, _check_controversy, recall)
         errors.extend(doc_errors)
         if controversy is None:
             invalid.append(doc)
         else:
             controversies[doc.slug] = controversy
-    _forget_others(_checked["controversy"], raw.controversies)
-    _forget_others(_checked["thread"], raw.threads)
 
     if config is None:
         raise ContentErrors(
@@ -388,12 +355,12 @@ def validate(raw: RawContent, cache: Cache | None = None) -> tuple[Site, list[Co
         events=timeline.events(raw.events, display_path(root, timeline.EVENTS_FILE), errors),
     )
     declared = Declared(
-        sources=None if raw.sources is None else set(raw.sources),
-        proponents=None if raw.proponents is None else set(raw.proponents),
-        threads={d.slug for d in raw.threads} | set(raw.unreadable.get("threads", ())),
-        controversies={d.slug for d in raw.controversies} | set(raw.unreadable.get("controversies", ())),
+        sources=None if raw.sources is None else frozenset(raw.sources),
+        proponents=None if raw.proponents is None else frozenset(raw.proponents),
+        threads=frozenset({d.slug for d in raw.threads} | set(raw.unreadable.get("threads", ()))),
+        controversies=frozenset({d.slug for d in raw.controversies} | set(raw.unreadable.get("controversies", ()))),
     )
-    _cross_check(site, declared, errors)
+    _cross_check(site, declared, errors, recall)
     for doc in invalid:
         _cross_check_invalid(doc, declared, errors)
     _cross_check_events(site, declared, errors)

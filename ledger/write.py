@@ -14,7 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 FIXED_MTIME = 315532800  # 1980-01-01: file times carry no build clock into the output
@@ -33,18 +33,6 @@ def _target(root: Path, relative: str) -> Path:
 
 target = _target
 """Where a site-relative path lands under ``root``; raises ``UnsafePath`` for one that escapes it."""
-
-
-def write_tree(root: Path, files: Mapping[str, str | bytes], static: Path | None) -> None:
-    """Write ``files`` (and a copy of ``static`` as ``static/``) under the empty folder ``root``."""
-    if static is not None and static.is_dir():
-        shutil.copytree(static, root / "static", symlinks=False)
-    for relative in sorted(files):
-        data = files[relative]
-        path = _target(root, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    _fix_times(root)
 
 
 def _fix_times(root: Path) -> None:
@@ -107,21 +95,18 @@ def _retire(previous: Path, spare: Path | None) -> None:
 
 def publish(
     out: Path,
-    files: Mapping[str, str | bytes],
-    static: Path | None,
+    fill: Callable[[Path], None],
     after_write: Callable[[Path], None] | None = None,
-    fill: Callable[[Path], None] | None = None,
     spare: Path | None = None,
 ) -> None:
-    """Replace the folder ``out`` with exactly ``files`` + static assets, in one atomic step.
+    """Replace the folder ``out`` with what ``fill(staging)`` writes into a staging folder, in one atomic step.
 
-    ``fill(staging)``, when given, writes the files instead (``emit.emit``: in parallel, reusing
-    unchanged files of the current ``out``). ``after_write(staging)`` runs once everything is
-    written and before the swap, for build steps that read the written pages (the search index);
-    what it adds is published with them. With ``spare`` (a folder in the build cache), the site
-    swapped out is kept there instead of deleted, and the next build stages in it: ``fill`` then
-    finds an older site to bring up to date, not an empty folder, and no folder is deleted and made
-    again (on a disk mounted with ``discard`` that took 3.6 s for 1,300 folders).
+    ``fill`` is ``emit.emit`` (in parallel, reusing unchanged files of the current ``out``).
+    ``after_write(staging)`` runs once everything is written and before the swap, for build steps that
+    read the written pages (the search index); what it adds is published with them. With ``spare`` (a
+    folder in the build cache), the site swapped out is kept there instead of deleted, and the next build
+    stages in it: ``fill`` then finds an older site to bring up to date, not an empty folder, and no
+    folder is deleted and made again (on some disks, deleting and making folders is slow).
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -132,10 +117,7 @@ def publish(
             with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
                 spare.rename(staging)  # replaces the empty folder
         try:
-            if fill is not None:
-                fill(staging)
-            else:
-                write_tree(staging, files, static)
+            fill(staging)
             if after_write is not None:
                 after_write(staging)
                 _fix_times(staging)

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ledger import cache as cache_module
-from ledger.cache import LIBRARIES, Cache, _installed_versions, _normalized
+from ledger.cache import LIBRARIES, Cache, Kept, _installed_versions, _normalized
 
 from .helpers import PROJECT
 
@@ -23,14 +23,15 @@ def test_library_versions_are_the_ones_importlib_reports() -> None:
 
 def test_serve_forgets_entries_no_build_used_since_the_last(tmp_path: Path) -> None:
     """A long ``serve`` session keeps in memory what its latest build used, not every version of every file."""
-    cache = Cache(tmp_path, memory=True)
+    kept = Kept()
+    cache = Cache(tmp_path, kept)
     cache.put("parse", "first-version", "a")
     cache.put("parse", "unchanged", "b")
     cache.forget_unused()
     assert cache.get("parse", "unchanged") == "b"  # from memory, or from disk: the same value
     cache.forget_unused()  # "first-version" was not used by this build (its file was edited)
-    assert (str(tmp_path), "parse", "first-version") not in cache_module._memory
-    assert (str(tmp_path), "parse", "unchanged") in cache_module._memory
+    assert ("parse", "first-version") not in kept.entries
+    assert ("parse", "unchanged") in kept.entries
     assert cache.get("parse", "first-version") == "a"  # still on disk, for a later build that wants it
 
 
@@ -42,16 +43,11 @@ def test_a_damaged_database_is_started_afresh(tmp_path: Path) -> None:
     assert cache.get("parse", "k") == {"parsed": 1}
 
 
-def test_prune_removes_entries_unused_for_long_and_the_old_layouts(tmp_path: Path) -> None:
-    (tmp_path / "parse" / "ab").mkdir(parents=True)  # an older engine's one file per entry
-    old_database = [tmp_path / (name + suffix) for name in cache_module.OLD_DATABASES for suffix in ("", "-wal")]
-    for file in old_database:
-        file.write_bytes(b"an older engine's database")
+def test_prune_removes_entries_unused_for_long(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     cache.put("parse", "old", 1)
     cache.prune(max_age=-1)  # everything counts as unused
-    assert cache.get("parse", "old") is None and not (tmp_path / "parse").exists()
-    assert not any(file.exists() for file in old_database)
+    assert cache.get("parse", "old") is None
 
 
 def test_values_are_kept_out_of_the_key_index(tmp_path: Path) -> None:
@@ -69,8 +65,8 @@ AT_EXIT = """
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from ledger.cache import Cache
-cache = Cache(Path(sys.argv[2]), memory=True)
+from ledger.cache import Cache, Kept
+cache = Cache(Path(sys.argv[2]), Kept())
 cache.put_at_exit("snapshot", "first", "written at exit")
 cache.put_at_exit("snapshot", "second", "older")
 cache.put("snapshot", "second", "newer")  # written now: exiting must not put the older one back
@@ -80,6 +76,5 @@ assert Cache(Path(sys.argv[2])).get("snapshot", "first") is None  # not on disk 
 
 def test_serve_writes_its_last_snapshot_when_it_exits(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", AT_EXIT, str(PROJECT), str(tmp_path)], check=True)
-    cache_module._memory.clear()
     assert Cache(tmp_path).get("snapshot", "first") == "written at exit"
     assert Cache(tmp_path).get("snapshot", "second") == "newer"

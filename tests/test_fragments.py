@@ -13,6 +13,7 @@ from jinja2 import DictLoader, Environment
 from ledger import fragments
 from ledger.fragments import Fragments
 from ledger.pipeline import Options, build
+from ledger.reuse.session import BuildSession
 
 from .helpers import PROJECT, SHIPPED, tree_digest
 
@@ -66,14 +67,15 @@ def test_serve_re_renders_the_holding_a_reworded_claim_changed_and_reuses_the_ot
     shutil.copytree(SHIPPED, content)
     shutil.copytree(PROJECT / "templates", templates)
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
-    build(options)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     page = content / "controversies" / "ai-infrastructure-spending-returns.md"
     proponent = out / "proponents" / "david-cahn" / "index.html"
     for run in range(3):  # the first rewording renders every holding; the next ones reuse the unchanged
         text = page.read_text(encoding="utf-8")
         page.write_text(re.sub(r"claim: (Reworded \d - )?", f"claim: Reworded {run} - ", text, count=1))
-        assert build(options).patched
+        assert build(options, session).patched
         assert f"Reworded {run} - " in proponent.read_text(encoding="utf-8")
         expected = tmp_path / "expected"
         shutil.rmtree(expected, ignore_errors=True)

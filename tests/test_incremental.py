@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger import emit, export, incremental, load, unchanged
+from ledger import emit, export, incremental, unchanged
 from ledger.pipeline import Options, build
+from ledger.reuse import read
+from ledger.reuse.session import BuildSession
 from ledger.serve import DevState
 
 from .helpers import PROJECT, SHIPPED, tree_digest
@@ -23,7 +25,7 @@ from .helpers import PROJECT, SHIPPED, tree_digest
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork workers even for a small site (the thresholds only save time)."""
-    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(read, "PARALLEL_FROM", 1)
     monkeypatch.setattr(emit, "PARALLEL_FROM", 1)
 
 
@@ -250,9 +252,7 @@ def test_a_file_changed_by_hand_in_the_output_is_made_again(tmp_path: Path, work
 
 def test_serve_rebuilds_only_what_an_edit_touched_and_matches_a_full_build(tmp_path: Path, workspace) -> None:
     content, templates = workspace
-    options = Options(
-        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", memory=True
-    )
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
     state = DevState()
     assert state.rebuild(options)
     replace(content / "controversies" / "ai-infrastructure-spending-returns.md", "title: ", "title: Edited — ")
@@ -278,12 +278,13 @@ def test_serve_patches_its_site_in_place_after_every_kind_of_edit(
         monkeypatch.setattr(unchanged, "now", lambda: time.time_ns() + 3600 * 10**9)
     content, templates = workspace
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
-    build(options)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     folder = out.stat().st_ino
     for edit in EDITS:
         edit(content, templates)
-        report = build(options)
+        report = build(options, session)
         assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates), edit
         if edit not in (edit_template, edit_config, add_source_line):  # these remake every page: a staged build
             assert out.stat().st_ino == folder and 0 < report.rendered < len(report.files), edit.__name__
@@ -293,22 +294,21 @@ def test_serve_patches_its_site_in_place_after_every_kind_of_edit(
 
 def test_serve_does_not_patch_a_site_another_build_replaced(tmp_path: Path, workspace) -> None:
     content, templates = workspace
-    options = Options(
-        content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c", memory=True
-    )
-    build(options)
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     edit_body(content, templates)
-    build(dataclasses.replace(options, memory=False))  # e.g. `build.py build` in another terminal
+    build(options)  # e.g. `build.py build` in another terminal
     (tmp_path / "site" / "search" / "index.html").write_text("tampered")  # made by no edit
     edit_title(content, templates)
-    build(options)  # the folder is not the one serve published: a full, checked build
+    build(options, session)  # the folder is not the one serve published: a full, checked build
     assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates)
 
 
 def test_serve_brings_the_search_index_up_to_date_after_patching(tmp_path: Path, workspace) -> None:
     content, templates = workspace
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, cache=tmp_path / "c", memory=True)
+    options = Options(content=content, out=out, templates=templates, cache=tmp_path / "c")
     state = DevState()
     assert state.rebuild(options)
     edit_title(content, templates)
@@ -346,14 +346,16 @@ from ledger import link
 from ledger.pipeline import Options, build
 numbered = []
 number = link.number_references
-link.number_references = lambda site, body, *rest: numbered.append(body) or number(site, body, *rest)
+link.number_references = lambda site, body, *rest, **named: numbered.append(body) or number(site, body, *rest, **named)
 content, out, cache = (Path(arg) for arg in sys.argv[2:5])
-options = Options(content=content, out=out, cache=cache, search=False, memory=True)
-assert build(options).rendered == 0  # the site is up to date: nothing to write
+from ledger.reuse.session import BuildSession
+session = BuildSession()
+options = Options(content=content, out=out, cache=cache, search=False)
+assert build(options, session).rendered == 0  # the site is up to date: nothing to write
 page = content / "controversies" / "ai-infrastructure-spending-returns.md"
 page.write_text(page.read_text(encoding="utf-8") + "\\nA paragraph.\\n", encoding="utf-8")
 del numbered[:]
-report = build(options)
+report = build(options, session)
 print(report.patched, len(numbered))
 """
 
@@ -399,11 +401,12 @@ def test_the_index_of_files_showing_each_record_follows_every_kind_of_change() -
 def test_serve_writes_the_pages_before_the_reload_and_the_other_files_after_it(tmp_path: Path, workspace) -> None:
     content, templates = workspace
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
-    build(options)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     edit_body(content, templates)
     after_reload: list[Callable[[], None]] = []
-    assert build(options, after_reload.append).patched
+    assert build(options, session, after_reload.append).patched
     page = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
     assert "A paragraph added while editing." in page.read_text(encoding="utf-8")  # what the browser reloads
     assert "A paragraph added while editing." not in (out / "data" / "ledger.json").read_text(encoding="utf-8")
@@ -411,17 +414,17 @@ def test_serve_writes_the_pages_before_the_reload_and_the_other_files_after_it(t
     after_reload.pop()()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
     reword_claim(content, templates)
-    build(options, lambda write: None)  # its files are never written by the caller …
+    build(options, session, lambda write: None)  # its files are never written by the caller …
     edit_title(content, templates)
-    build(options, after_reload.append)  # … so this build makes them again
-    build(options, after_reload.append)  # before its own were written: it makes them again too
+    build(options, session, after_reload.append)  # … so this build makes them again
+    build(options, session, after_reload.append)  # before its own were written: it makes them again too
     for write in after_reload:  # the first writes the latest build's files, the second nothing
         write()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
     edit_body(content, templates)
-    build(options, after_reload.append)
+    build(options, session, after_reload.append)
     edit_config(content, templates)  # the tagline is in ledger.json too
-    build(options)  # a staged build of every file, before the patch's data files were written …
+    build(options, session)  # a staged build of every file, before the patch's data files were written …
     for write in after_reload:  # … which are then never written over it
         write()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
@@ -433,11 +436,13 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from ledger.pipeline import Options, build
 content, out, cache = (Path(arg) for arg in sys.argv[2:5])
-options = Options(content=content, out=out, cache=cache, search=False, memory=True)
-build(options)
+from ledger.reuse.session import BuildSession
+session = BuildSession()
+options = Options(content=content, out=out, cache=cache, search=False)
+build(options, session)
 page = content / "controversies" / "ai-infrastructure-spending-returns.md"
 page.write_text(page.read_text(encoding="utf-8") + "\\nA paragraph.\\n", encoding="utf-8")
-print(build(options, lambda write: None).patched)  # serve stopped before the reload's turn came
+print(build(options, session, lambda write: None).patched)  # serve stopped before the reload's turn came
 """
 
 
@@ -459,8 +464,9 @@ def test_a_data_file_that_fails_to_be_made_after_the_reload_is_left_whole_and_ma
 ) -> None:
     content, templates = workspace
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
-    build(options)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     before = (out / "data" / "ledger.json").read_bytes()
     edit_body(content, templates)
 
@@ -470,13 +476,13 @@ def test_a_data_file_that_fails_to_be_made_after_the_reload_is_left_whole_and_ma
 
     monkeypatch.setattr(export, "ledger_file", failing)
     after_reload: list[Callable[[], None]] = []
-    assert build(options, after_reload.append).patched  # the pages: written
+    assert build(options, session, after_reload.append).patched  # the pages: written
     with pytest.raises(RuntimeError):
         after_reload.pop()()
     assert (out / "data" / "ledger.json").read_bytes() == before
     assert not [p for p in out.rglob(".tmp-*")]
     monkeypatch.undo()
-    build(options)
+    build(options, session)
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
 
 
@@ -485,15 +491,16 @@ def test_serve_leaves_alone_a_touched_page_that_comes_out_the_same(tmp_path: Pat
     it comes out the same and is not rewritten."""
     content, templates = workspace
     out = tmp_path / "site"
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=True)
-    build(options)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()  # as serve holds one
+    build(options, session)
     naming = out / "controversies" / "ai-infrastructure-spending-returns" / "index.html"
     own = out / "proponents" / "david-cahn" / "index.html"
     changed_by_hand = out / "threads" / "scaling-laws-debate" / "index.html"  # its matrix names them too
     before = {page: page.stat().st_ino for page in (naming, own)}
     changed_by_hand.chmod(0o600)  # the same bytes, but not as a build leaves them: written again
     replace(content / "proponents.yaml", "description: Partner at Sequoia", "description: A partner at Sequoia")
-    report = build(options)
+    report = build(options, session)
     assert report.patched and report.rendered > 2
     assert naming.stat().st_ino == before[naming] and own.stat().st_ino != before[own]
     assert changed_by_hand.stat().st_mode & 0o777 == (out / "index.html").stat().st_mode & 0o777

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.cache import Cache
+from ledger.cache import Cache, Kept
 from ledger.incremental import content_files
 from ledger.load import RawContent, load
+from ledger.reuse.read import CachedReader
+from ledger.unchanged import StatCache
 
 from .helpers import make_content
 
@@ -38,9 +40,11 @@ def test_loading_from_the_builds_listing_reads_what_the_folders_hold(tmp_path: P
     (pages / "broken.md").write_text("no front matter")
     (content / "threads" / "stray.yaml").write_text("x: 1")
 
-    cache = Cache(tmp_path / "cache", memory=memory)
-    from_folders = summary(load(content, cache))
-    from_listing = summary(load(content, cache, files=content_files(content)))
+    cache = Cache(tmp_path / "cache", Kept() if memory else None)
+    reader = CachedReader(cache, StatCache() if memory else None)
+    from_folders = summary(load(content, reader))
+    from_listing = summary(load(content, reader, files=content_files(content)))
+    assert summary(load(content)) == from_folders  # read and parsed here, with nothing kept
     assert from_listing == from_folders
     errors = "\n".join(from_folders[0])
     assert "controversies/nested:1: warning: unexpected file" in errors

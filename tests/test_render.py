@@ -198,7 +198,8 @@ def test_pages_listing_every_record_are_made_in_pieces_that_join_to_the_whole_pa
     """The bibliography of a large record is never one string in a worker; its bytes are the rendered page's."""
     from ledger import render
     from ledger.link import link
-    from ledger.pipeline import PROJECT, check
+    from ledger.pipeline import PROJECT
+    from ledger.plan import check
 
     site, _ = check(Options(content=PROJECT / "content"))
     made = render.jobs(site, link(site), PROJECT / "templates")

@@ -9,7 +9,8 @@ import pytest
 
 from ledger import render, shows
 from ledger.link import link
-from ledger.pipeline import PROJECT, Options, check
+from ledger.pipeline import PROJECT, Options
+from ledger.plan import check
 
 
 @pytest.fixture(scope="module")

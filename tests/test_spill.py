@@ -42,8 +42,8 @@ def test_forked_workers_read_and_write_their_own() -> None:
 
 def test_a_spilled_body_renders_and_exports_as_parsed() -> None:
     body, _ = parse_body("## Context\n\n" + "A sentence [@a]. " * 100 + "\n", "x.md", 1)
-    spilled = body.spilled()
-    assert isinstance(spilled.markup, Stored) and isinstance(spilled.markdown, Stored)
+    spilled = spill.spilled(body)
+    assert all(isinstance(where, Stored) for where in spilled.where) and spilled.markup == spilled.markdown == ""
     assert (spilled.html, spilled.text, spilled.citations) == (body.html, body.text, body.citations)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ledger.emit import emit
 from ledger.pipeline import Options, OutputRefused, build
+from ledger.render import Job
 from ledger.write import UnsafePath, publish
 
 from .helpers import PROJECT, SHIPPED, make_content, tree_digest
@@ -50,7 +52,7 @@ def test_two_builds_are_byte_identical_whatever_the_clock_zone_and_locale(tmp_pa
 def test_publish_refuses_paths_outside_the_output(tmp_path: Path) -> None:
     for bad in ("../escape.html", "/etc/passwd", "a/../../b"):
         with pytest.raises(UnsafePath):
-            publish(tmp_path / "site", {bad: "x"}, None)
+            publish(tmp_path / "site", lambda staging, bad=bad: emit(staging, {bad: Job(bad, lambda: "x", ())}, None))
     assert not (tmp_path / "escape.html").exists()
     assert not (tmp_path / "site").exists()
     assert [p.name for p in tmp_path.iterdir()] == []

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.errors import ContentError, ContentErrors
-from ledger.pipeline import Options, build, check
+from ledger.pipeline import Options, build
+from ledger.plan import check
 from ledger.serve import DevState
 
 from .helpers import html, text

@@ -1,0 +1,84 @@
+"""Everything a build does before writing: load → validate → lint → link → list the jobs.
+
+The stages transform; what they may reuse from earlier builds comes in as one ``Reuse`` (the on-disk
+cache, and a ``serve`` session's memos) and one reader (``reuse/read.py``). ``pipeline`` imports this
+module only once it knows there is something to build: a build with nothing to do loads no stage.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError
+
+from .errors import ContentError, ContentErrors
+from .incremental import ContentFiles, Snapshot, versions
+from .link import link
+from .lint import lint
+from .load import RawContent, load
+from .model import Site
+from .options import Options, TemplateError
+from .parallel import cpu_count
+from .recall import ONCE, Recall
+from .render import Job, jobs
+from .reuse.read import CachedReader
+from .reuse.session import Reuse
+from .revisions import Revision
+from .validate import validate
+
+
+def check(options: Options, raw: RawContent | None = None, recall: Recall = ONCE) -> tuple[Site, list[ContentError]]:
+    """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
+    site, warnings = validate(raw or load(options.content), recall)
+    warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
+    if options.strict and warnings:
+        raise ContentErrors(warnings)
+    if options.base_url is not None:
+        site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=options.base_url))
+    return site, warnings
+
+
+@dataclass
+class Plan:
+    """Everything read and resolved, and the job making each output file (nothing rendered yet)."""
+
+    versions: dict[str, str]
+    """A digest per record (``incremental.versions``): the parsed files themselves are not kept."""
+    site: Site
+    warnings: list[ContentError]
+    jobs: dict[str, Job]
+    revisions: dict[str, Revision]
+
+
+def plan(
+    options: Options,
+    revised: dict[str, Revision],
+    reuse: Reuse,
+    timings: dict[str, float],
+    previous: Snapshot | None = None,
+    files: ContentFiles | None = None,
+) -> Plan:
+    """Load (from the cache where it can), validate, link, and list the jobs (``previous``: the last build's
+    snapshot; ``files``: its listing of the content folder, if the build made one)."""
+    session = reuse.session
+    start = time.perf_counter()
+    reader = CachedReader(reuse.cache, session.stat if session else None, options.jobs or cpu_count())
+    raw = load(options.content, reader, files)
+    site, warnings = check(options, raw, reuse)
+    timings["load+validate"] = time.perf_counter() - start
+    start = time.perf_counter()
+    found = versions(raw, site, revised, previous and previous.versions, reuse)
+    del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
+    links = link(site, reuse, session.links if session else None)
+    if session is not None:
+        session.links = (site, links)
+    try:
+        bytecode = options.cache / "jinja" if options.cache is not None else None
+        planned = jobs(site, links, options.templates, revised, bytecode, reuse)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    timings["link"] = time.perf_counter() - start
+    return Plan(found, site, warnings, planned, revised)
