@@ -78,7 +78,7 @@ def tree_fingerprint(root: Path) -> str:
 
 DATABASE = "cache.sqlite3"
 """Every entry of a cache folder, in one SQLite file: a thousand parses were a thousand files to create,
-each a slow operation on some file systems (0.1 ms to 1 ms here), more than parsing them took."""
+each a slow operation on some file systems, and slower than parsing them."""
 LOOKUP = "SELECT value, used FROM entries WHERE kind = ? AND key = ?"
 _connections: dict[tuple[int, str], sqlite3.Connection | None] = {}
 """This process's connection to each cache database (``None``: it cannot be used); forked workers open their own."""

@@ -62,7 +62,7 @@ def _tidy(root: Path, files: Collection[str], keep: Collection[str], previous: P
 
     Removes every file but those in ``keep`` that are already the very file (same inode) the previous
     site has, and every folder none of the new site's ``files`` is in; returns the files kept. Folders are what
-    this saves: on a disk mounted with ``discard``, deleting and recreating 1,300 of them took seconds.
+    this saves: on some disks (mounted with ``discard``), deleting and recreating folders is slow.
     """
     kept: set[str] = set()
     needed = {""} | {parent for file in files for parent in _parents(file)}

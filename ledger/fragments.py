@@ -1,7 +1,7 @@
 """Pieces of pages that ``serve`` renders once and reuses while they are made of the very same objects.
 
 A reworded claim re-renders the pages of the dozen proponents holding its positions. Each lists every
-position its proponent holds (sixty on average in the 1,000-controversy benchmark), all but one
+position its proponent holds (dozens, in a large record), all but one
 unchanged, and rendering those items is most of a proponent page's millisecond. Templates call
 ``fragment('holding', …)`` for such an item: a macro of ``_fragments.html``, whose output depends on its
 arguments alone (the file is imported without context). ``serve`` keeps each piece keyed by the identity

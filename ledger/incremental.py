@@ -113,8 +113,8 @@ def content_files(content: Path) -> ContentFiles:
     """(name relative to ``content``, path, ``lstat``) of every entry under it, folders included, sorted by
     name; symbolic links not followed.
 
-    Made once per build: the inputs digest and ``load`` both read it (listing and stating 1,000 pages took
-    a ``serve`` rebuild 3 ms, twice). ``scandir`` and plain strings: pathlib costs more than reading the files.
+    Made once per build: the inputs digest and ``load`` both read it, and listing and stating every page is
+    a noticeable part of a ``serve`` rebuild. ``scandir`` and plain strings: pathlib costs more than reading them.
     """
     found: ContentFiles = []
 
@@ -268,7 +268,7 @@ class ShownIndex:
     """Which output files show each record: a snapshot's ``deps`` inverted, kept by ``serve`` between builds.
 
     Finding the files an edit touched by testing every file's dependencies against the edited records
-    cost a rebuild 6 ms at 1,000 controversies, for a handful of files. The index is brought up to date
+    costs a scan of every file, for a handful of files. The index is brought up to date
     with the next snapshot by re-indexing only the files whose ``deps`` changed: one comparison per file,
     at once for the very tuples ``shows`` reuses for unchanged records.
     """

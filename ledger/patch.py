@@ -1,15 +1,15 @@
 """``serve``'s rebuild: update the published folder in place, file by file, instead of staging a whole site.
 
-A command-line build stages every file in a fresh folder and swaps it in (``write.publish``); at
-1,000 controversies that costs a second of linking and deleting 2,000+ files, for an edit that
-changed three. ``serve`` is the only writer of its output folder while it runs, so it renders
-the few files an edit touched, in memory, and only then replaces each one atomically (a temporary
-file renamed over the old): a content or template error leaves every file as it was, and a browser
-never reads a half-written page. The result is byte for byte the full build's (tests prove it).
+A command-line build stages every file in a fresh folder and swaps it in (``write.publish``):
+linking and deleting thousands of files, for an edit that changed three. ``serve`` is the only
+writer of its output folder while it runs, so it renders the few files an edit touched, in memory,
+and only then replaces each one atomically (a temporary file renamed over the old): a content or
+template error leaves every file as it was, and a browser never reads a half-written page. The
+result is byte for byte the full build's (tests prove it).
 
 The pages go first; the other files (data, feeds, sitemap) may be made and written a moment later,
-once the browser was told to reload (``Patch.write_rest``): no page loads them, and ``data/ledger.json``
-alone is 10 MB at 1,000 controversies, whose making and writing took longer than the rest of a
+once the browser was told to reload (``Patch.write_rest``): no page loads them, and making and
+writing ``data/ledger.json``, which grows with the whole record, takes longer than the rest of a
 paragraph's rebuild. Nothing in them can fail on content that passed validation; if making them
 fails anyway, they stay as they were, unlisted, and the next build makes them again.
 """

@@ -41,7 +41,7 @@ from .search import refresh_index
 class SearchRefresher:
     """Brings the search index up to date in the background after pages were patched in place.
 
-    Pagefind reads every page (seconds, at 1,000 controversies): the browser reloads without
+    Pagefind reads every page (seconds, in a large record): the browser reloads without
     waiting for it, and search answers from the previous index until the new one is swapped in.
     Requests made while it runs are served by one more run.
     """

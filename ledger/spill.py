@@ -1,14 +1,13 @@
 """Large texts kept in a file rather than in memory, fetched back when a page is rendered.
 
-A parsed body's HTML and Markdown are most of what a build holds (about 100 MB at 10,000
-controversies), yet only the worker rendering that one page (or the data export) reads them. So
-parsing writes them to a spill file and keeps where they are (``Stored``); the render workers,
-forked from the process that holds only those positions, read them back. Each process appends
-to a file of its own (no locking), in one temporary folder the first process made. Once the
-parse workers are done, that process opens every file and removes it (``hold``): the texts stay
-readable through descriptors the render workers inherit, for as long as the process lives
-(``serve`` keeps its records between builds), and nothing is left on disk however it ends.
-Disk is page cache the kernel may drop, not a process's resident memory.
+A parsed body's HTML and Markdown are most of what a build holds, yet only the worker rendering that
+one page (or the data export) reads them. So parsing writes them to a spill file and keeps where
+they are (``Stored``); the render workers, forked from the process that holds only those positions,
+read them back. Each process appends to a file of its own (no locking), in one temporary folder the
+first process made. Once the parse workers are done, that process opens every file and removes it
+(``hold``): the texts stay readable through descriptors the render workers inherit, for as long as
+the process lives (``serve`` keeps its records between builds), and nothing is left on disk however
+it ends. Disk is page cache the kernel may drop, not a process's resident memory.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import ContentError
-from .model import Controversy, Event, Site
+from .model import Event, Site
 from .schema import EVENT
 from .values import check_record
 from .yamltree import Map, Seq, field_lines, line_of
@@ -80,10 +80,6 @@ def by_year(items: tuple[Event, ...]) -> tuple[Year, ...]:
     for event in items:
         years[event.date.year].append(event)
     return tuple(Year(year, tuple(years[year])) for year in sorted(years))
-
-
-def controversies_of(site: Site, event: Event) -> tuple[Controversy, ...]:
-    return tuple(site.controversies[s] for s in dict.fromkeys(event.controversies) if s in site.controversies)
 
 
 @dataclass(frozen=True, slots=True)
