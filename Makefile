@@ -1,16 +1,27 @@
-# One-command set-up on a fresh machine with only Python 3.11: every target creates .venv first.
+# One-command set-up on a fresh machine with only Python 3.11: every target creates .venv first (from the lock).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: serve build check test lint bench clean system-packages
+LOCK := requirements/lock.txt
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: serve build check test lint bench clean system-packages lock
+
+# Exactly the versions in the lock, each checked against its hash; then the project itself.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing dependencies in pyproject.toml: re-pin (keeping the other pins; PIP_COMPILE_ARGS=--upgrade moves them all).
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)-lock/bin/pip-compile --quiet --generate-hashes --extra test \
+	  --strip-extras --allow-unsafe --index-url https://pypi.org/simple --no-emit-index-url $(PIP_COMPILE_ARGS) \
+	  --output-file $(LOCK) pyproject.toml
 
 serve: $(VENV)/.installed ## build the shipped content and serve it with live reload
 	$(PY) build.py serve --port $(PORT)
@@ -51,4 +62,4 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache .ledger-cache node_modules test-artifacts
+	rm -rf site $(VENV) $(VENV)-lock .pytest_cache .ruff_cache .ledger-cache node_modules test-artifacts
