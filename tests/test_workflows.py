@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -25,13 +26,25 @@ def steps(name: str) -> list[dict]:
 
 def test_workflows_match_githubs_workflow_schema() -> None:
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert len(files) == 2
+    assert len(files) == 3
     result = subprocess.run(
         [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dependabot_config_matches_its_schema_and_watches_actions_pip_and_npm() -> None:
+    config = PROJECT / ".github" / "dependabot.yml"
+    result = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]}
+    assert ecosystems == {"github-actions", "pip", "npm"}
 
 
 def test_zizmor_finds_nothing_of_medium_or_high_severity() -> None:
@@ -51,14 +64,58 @@ def test_every_action_is_pinned_to_a_full_commit_sha() -> None:
                 assert re.search(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line
 
 
-def test_check_workflow_annotates_tests_and_builds_pull_requests() -> None:
+def test_check_workflow_checks_content_fast_with_no_browser() -> None:
     check = workflow("check.yml")
-    assert list(check[True]) == ["pull_request"]  # YAML 1.1 reads the key 'on' as True
+    assert list(check[True]) == ["pull_request"]  # YAML 1.1 reads the key 'on' as True; every PR
     assert check["permissions"] == {"contents": "read"}
-    runs = [step.get("run", "") for step in steps("check.yml")]
-    assert ".venv/bin/python build.py check --format github" in runs
-    assert "make test" in runs
-    assert any("build.py build" in run for run in runs)
+    (job,) = check["jobs"].values()
+    assert job["timeout-minutes"] <= 10
+    assert job["steps"][0]["with"] == {"persist-credentials": False, "fetch-depth": 2}  # HEAD^1 is the base
+    runs = " ".join(step.get("run", "") for step in job["steps"])
+    assert "make test" not in runs and "chromium" not in runs and "tests/browser" not in runs
+    assert (
+        "git diff --name-only -z HEAD^1 HEAD | xargs -0 .venv/bin/python build.py check --strict --format github "
+        "--since HEAD^1 --only-files" in runs
+    )
+    assert '.venv/bin/python build.py diff HEAD^1 --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
+    assert ".venv/bin/python build.py build" in runs
+    assert "tests/test_output_valid.py" in runs  # the link, Nu HTML checker and feed checks
+    (upload,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == "site"
+
+
+def test_tests_workflow_runs_the_whole_suite_when_anything_but_content_changed() -> None:
+    tests = workflow("tests.yml")
+    assert tests[True] == {"pull_request": {"paths-ignore": ["content/**"]}}
+    assert tests["permissions"] == {"contents": "read"}
+    assert [step["run"] for step in steps("tests.yml") if "run" in step] == ["make test"]
+
+
+def test_every_install_in_ci_and_make_uses_the_hashed_lock() -> None:
+    makefile = (PROJECT / "Makefile").read_text()
+    assert "pip install --quiet --require-hashes -r $(LOCK)" in makefile
+    assert "pip install --quiet --no-deps -e ." in makefile
+    (install,) = [step["run"] for step in steps("deploy.yml") if step.get("name") == "Install"]
+    assert "pip install --require-hashes -r requirements/lock.txt" in install
+    assert "pip install --no-deps ." in install
+    for name in ("check.yml", "tests.yml", "deploy.yml"):
+        for run in (step.get("run", "") for step in steps(name)):
+            assert "pip install" not in run or "--require-hashes" in run or "--no-deps" in run, run
+
+
+def test_the_lock_pins_every_dependency_with_hashes() -> None:
+    """A dependency added to pyproject.toml without ``make lock`` would fail the hashed install in CI."""
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    lock = (PROJECT / "requirements" / "lock.txt").read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+) \\$", lock, re.M))
+    normal = {re.sub(r"[-_.]+", "-", name).lower(): version for name, version in pins.items()}
+    for requirement in wanted:
+        name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", requirement).group()).lower()
+        assert name in normal, f"{requirement} is not in requirements/lock.txt: run make lock"
+    entries = [e for e in re.split(r"\n(?=[A-Za-z0-9])", lock) if not e.startswith("#")]
+    assert len(entries) == len(pins)
+    assert all("--hash=sha256:" in entry for entry in entries)
 
 
 def test_deploy_workflow_publishes_main_with_least_privilege() -> None:
@@ -97,3 +154,43 @@ def test_pull_request_template_has_the_checklist() -> None:
     assert len(boxes) >= 5
     assert any("build.py check" in box for box in boxes)
     assert any("TODO:" in box for box in boxes)
+
+
+def test_the_check_steps_work_on_a_pull_requests_merge_commit(tmp_path: Path) -> None:
+    """The content job's own commands, run as GitHub runs them: on the merge commit, HEAD^1 being the base."""
+    import datetime as dt
+
+    from .helpers import make_content
+    from .test_diff import commit, edit, git
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    make_content(repo / "content")
+    commit(repo, "base")
+    git(repo, "switch", "-q", "-c", "pr")
+    edit(repo, "controversies/first.md", "confidence: low", "confidence: medium")
+    edit(repo, "controversies/first.md", "updated: 2024-06-01", f"updated: {dt.date.today()}")
+    commit(repo, "B moves, with no history entry")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "pr")  # what actions/checkout checks out for a PR
+    (job,) = workflow("check.yml")["jobs"].values()
+    python = f"{sys.executable} {PROJECT / 'build.py'}"
+    check, summary = (
+        next(step["run"] for step in job["steps"] if step.get("name") == name).replace(
+            ".venv/bin/python build.py", python
+        )
+        for name in ("Check content", "Summarise the changes to the record")
+    )
+    result = subprocess.run(["bash", "-c", check], cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 123  # xargs' code when the command failed: the step fails
+    # second.md is stale too, but the PR did not touch it: no annotation, and --strict does not fail on it
+    assert result.stdout.splitlines() == [
+        "::error file=content/controversies/first.md,line=17::position B's confidence changed low → medium with no "
+        "history entry: add one under 'history:' (date, position: B, confidence: {from: low, to: medium}, "
+        "reason, sources)"
+    ]
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    result = subprocess.run(["bash", "-c", summary], cwd=repo, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "- \\~ position B confidence: low → medium" in (tmp_path / "summary.md").read_text()
