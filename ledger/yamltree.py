@@ -18,6 +18,7 @@ import yaml
 
 from .errors import ContentError
 from .limits import first_forbidden, forbidden_char_message
+from .yamlhints import syntax_error
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -125,7 +126,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:  # libyaml 0.2.6+ (PyYAML 6.0.4) stops deep flow nesting in its scanner
             raise YamlError(ContentError(path, line, f"YAML nested more than {MAX_DEPTH} levels deep")) from None
-        raise YamlError(ContentError(path, line, f"YAML syntax error: {problem}")) from None
+        raise YamlError(syntax_error(exc, text, path, first_line)) from None
     except yaml.reader.ReaderError as exc:
         line = first_line + text[: exc.position].count("\n")
         message = f"character {exc.character!r} is not allowed in YAML (control characters must be removed)"
