@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .errors import ContentError
 from .load import display_path
 from .memo import Memo
-from .model import Controversy, Site
+from .model import Body, Controversy, Site
 
 STALE_AFTER = dt.timedelta(days=365)
 """A controversy whose ``updated`` is older than this is probably out of date (unless dormant)."""
@@ -38,6 +38,53 @@ def _unsourced(c: Controversy, today: dt.date) -> Iterator[ContentError]:
         if not p.sources:
             yield _warning(
                 c.path, p.line, f"position {p.id} has no sources: list the ids of sources backing it in 'sources'"
+            )
+
+
+def uncited_paragraphs(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for c in site.controversies.values():
+        yield from _uncited(c, today)
+
+
+def _uncited(c: Controversy, today: dt.date) -> Iterator[ContentError]:
+    yield from uncited(c.path, c.body)
+
+
+def uncited_thread_paragraphs(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for thread in site.threads.values():
+        yield from uncited(thread.path, thread.body)
+
+
+def uncited(path: str, body: Body) -> Iterator[ContentError]:
+    """The citation rule (``citing.py``): what a body states that a reader cannot check."""
+    for line in body.uncited:
+        yield _warning(
+            path,
+            line,
+            "this paragraph cites no source: add [@source-id] where it states a fact, "
+            "or, if it is the Ledger's own synthesis adding no fact, mark it [@editorial]",
+        )
+    for line in body.uncited_quotes:
+        yield _warning(
+            path,
+            line,
+            "quotation with no citation in the same sentence: add [@source-id] before the sentence's "
+            'final punctuation or right after it (a title, not words quoted: link it, "[Title](url)")',
+        )
+
+
+def unsourced_history(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for c in site.controversies.values():
+        yield from _unsourced_history(c, today)
+
+
+def _unsourced_history(c: Controversy, today: dt.date) -> Iterator[ContentError]:
+    for entry in c.history:
+        if not entry.sources:
+            yield _warning(
+                c.path,
+                entry.line,
+                "history entry has no sources: list the ids of sources that record this change in 'sources'",
             )
 
 
@@ -107,6 +154,9 @@ def duplicate_source_urls(site: Site, today: dt.date) -> Iterator[ContentError]:
 
 RULES: tuple[Rule, ...] = (
     unsourced_positions,
+    uncited_paragraphs,
+    uncited_thread_paragraphs,
+    unsourced_history,
     unfindable_sources,
     unused_proponents,
     stale_controversies,
@@ -119,7 +169,12 @@ _registry_warnings: Memo[tuple[ContentError, ...]] = Memo()
 REGISTRY_RULES = frozenset({unfindable_sources, duplicate_source_urls})
 
 
-CONTROVERSY_RULES = {unsourced_positions: _unsourced, stale_controversies: _stale}
+CONTROVERSY_RULES = {
+    unsourced_positions: _unsourced,
+    uncited_paragraphs: _uncited,
+    unsourced_history: _unsourced_history,
+    stale_controversies: _stale,
+}
 """Rules judging each controversy alone, and how they judge one."""
 _controversy_warnings: Memo[tuple[ContentError, ...]] = Memo()
 """A controversy's warnings, by controversy and day: ``serve`` judges again only the edited ones."""

@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from markupsafe import Markup
 
+from .citing import citation_needed, render_citation_needed
 from .errors import ContentError
 from .link import Numbering
 from .model import Body, Citation
@@ -105,6 +106,8 @@ def parser() -> MarkdownIt:
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("editorial", _render_editorial)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("citation_needed", citation_needed)
+    md.add_render_rule("citation_needed", render_citation_needed)
     return md
 
 
@@ -122,10 +125,11 @@ def is_safe_link(url: str) -> bool:
 def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[ContentError]]:
     """Parse a Markdown body that starts on ``first_line`` of ``path``.
 
-    Returns the HTML, the citations in reading order, and errors for unsafe links and
-    top-level headings (the page title is the document's only ``<h1>``).
+    Returns the HTML, the citations in reading order, what cites nothing (``citing.py``), and errors
+    for unsafe links and top-level headings (the page title is the document's only ``<h1>``).
     """
-    tokens = parser().parse(text, {})
+    env: dict[str, list[int]] = {}
+    tokens = parser().parse(text, env)
     citations: list[Citation] = []
     errors: list[ContentError] = []
     section = ""
@@ -171,7 +175,9 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
                     child.attrSet(attr, "#")
     marks = Numbering().body(tuple(citations))
     html = parser().renderer.render(tokens, parser().options, {"citations": marks})
-    return Body(html, tuple(citations), text), errors
+    uncited = tuple(first_line + line for line in env["uncited"])
+    quotes = tuple(first_line + line for line in env["uncited_quotes"])
+    return Body(html, tuple(citations), text, uncited, quotes), errors
 
 
 def render_body(body: Body) -> Markup:

@@ -103,6 +103,10 @@ class Body:
     citations: tuple[Citation, ...]
     markdown: str = ""
     """The Markdown as written (for the data export); read it as ``text``."""
+    uncited: tuple[int, ...] = ()
+    """Lines of the paragraphs and list items that cite no source (``citing.py``): each shows "[citation needed]"."""
+    uncited_quotes: tuple[int, ...] = ()
+    """Lines of the quotations with no citation in their sentence."""
 
     @property
     def html(self) -> str:

@@ -24,6 +24,14 @@ EDITORIAL = "editorial"
 """``[@editorial]`` in a body marks a paragraph as the Ledger's own synthesis, not a citation: no source may
 take this id (a reader could not tell the label from a reference)."""
 
+CITING = (
+    "Every paragraph and list item of the body cites a source, `[@source-id]`, or, if it is the Ledger's own "
+    "synthesis (how positions relate, adding no fact), is marked `[@editorial]`; a sentence quoting words in "
+    'double quotes cites them in that sentence. Anything else is a warning, and readers see "[citation needed]" '
+    "at the end of a paragraph that cites nothing."
+)
+"""The citation rule for bodies (``citing.py`` finds what breaks it), as the docs state it."""
+
 PLACEHOLDER = "TODO:"
 """What ``build.py new`` writes where a contributor must fill something in; ``check`` refuses it."""
 PLACEHOLDER_RE = re.compile(r"\s*TODO:")
@@ -72,7 +80,8 @@ SITE = Record(
 
 THREAD = Record(
     "thread",
-    "content/threads/<slug>.md: front matter of a thread, a long-running debate grouping controversies.",
+    "content/threads/<slug>.md: front matter of a thread, a long-running debate grouping controversies; "
+    "the body introduces the debate. " + CITING,
     (
         Field("title", "text", "The thread's title.", required=True),
         Field("summary", "text", "One or two sentences shown on the index.", required=True),
@@ -134,13 +143,16 @@ HISTORY_ENTRY = Record(
             record=STATUS_MOVE,
         ),
         Field("reason", "text", "Why, in one sentence; shown to readers."),
-        Field("sources", "slugs", "Ids from content/sources.yaml supporting the change."),
+        Field(
+            "sources", "slugs", "Ids from content/sources.yaml supporting the change (an entry without is a warning)."
+        ),
     ),
 )
 
 CONTROVERSY = Record(
     "controversy",
-    "content/controversies/<slug>.md: front matter of a controversy; the body holds Context, Key Tensions and Status.",
+    "content/controversies/<slug>.md: front matter of a controversy; the body holds Context, Key Tensions and "
+    "Status. " + CITING,
     (
         Field("title", "text", "The contested question.", required=True),
         Field("thread", "slug", "Slug of the thread (a file in content/threads/).", required=True),
@@ -157,7 +169,7 @@ CONTROVERSY = Record(
 
 SOURCE = Record(
     "source",
-    "An entry of content/sources.yaml, keyed by its id.",
+    f"An entry of content/sources.yaml, keyed by its id (any slug but '{EDITORIAL}', which marks synthesis in a body).",
     (
         Field("title", "text", "Exact published title.", required=True),
         Field("kind", "choice", "What sort of document it is.", required=True, choices=SOURCE_KINDS),

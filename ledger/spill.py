@@ -158,4 +158,6 @@ def spilled(body: Body) -> Body:
     """``body`` with its long texts moved out of memory (``store``)."""
     if isinstance(body, SpilledBody):
         return body
-    return SpilledBody("", body.citations, "", (store(body.markup), store(body.markdown)))
+    return SpilledBody(
+        "", body.citations, "", body.uncited, body.uncited_quotes, where=(store(body.markup), store(body.markdown))
+    )
