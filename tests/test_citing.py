@@ -168,3 +168,13 @@ def test_a_history_entry_without_sources_is_a_warning(tmp_path: Path, run) -> No
         f"content/controversies/second.md:{line}: warning: history entry has no sources: "
         "list the ids of sources that record this change in 'sources'"
     ]
+
+
+def test_a_body_kept_out_of_memory_keeps_what_it_cites_not() -> None:
+    """Large builds move bodies' texts to a spill file (``spill.py``): the rule's findings stay with the body."""
+    from ledger import spill
+
+    body = parse_body('Uncited.\n\nShe said "three words here".\n', "x.md", 1)[0]
+    kept = spill.spilled(body)
+    assert (kept.uncited, kept.uncited_quotes) == (body.uncited, body.uncited_quotes) == ((1, 3), (3,))
+    assert kept.html == body.html
