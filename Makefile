@@ -15,13 +15,13 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-# After changing dependencies in pyproject.toml: re-pin (keeping the other pins; PIP_COMPILE_ARGS=--upgrade moves them all).
+# After changing dependencies in pyproject.toml: re-pin, keeping the other pins (UV_ARGS=--upgrade moves them all).
+# uv's universal lock has markers (colorama on Windows …), so plain pip installs it on any platform.
 lock:
 	$(PYTHON) -m venv $(VENV)-lock
-	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
-	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)-lock/bin/pip-compile --quiet --generate-hashes --extra test \
-	  --strip-extras --allow-unsafe --index-url https://pypi.org/simple --no-emit-index-url $(PIP_COMPILE_ARGS) \
-	  --output-file $(LOCK) pyproject.toml
+	$(VENV)-lock/bin/python -m pip install --quiet uv
+	UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)-lock/bin/uv pip compile --quiet --universal --generate-hashes \
+	  --extra test --extra dev --index-url https://pypi.org/simple $(UV_ARGS) --output-file $(LOCK) pyproject.toml
 
 serve: $(VENV)/.installed ## build the shipped content and serve it with live reload
 	$(PY) build.py serve --port $(PORT)

@@ -78,3 +78,28 @@ def test_contributing_anchors_exist() -> None:
 def test_contributing_shows_each_new_command() -> None:
     for kind in ("controversy", "position", "source", "proponent"):
         assert f"build.py new {kind}" in CONTRIBUTING
+
+
+def test_readme_and_contributing_tell_one_set_up_from_the_lock() -> None:
+    """Both start with ``make``; CONTRIBUTING's no-make fallback is the Makefile's own install, and the tools
+    its editor section names (pre-commit) are in the lock that installs."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    set_up = CONTRIBUTING.split("## Set up once")[1].split("\n## ")[0]
+    assert "make check" in readme and "make check" in set_up
+    makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
+    for command in ("-m pip install --require-hashes -r requirements/lock.txt", "-m pip install --no-deps -e ."):
+        assert command in set_up
+        assert command.replace("requirements/lock.txt", "$(LOCK)").replace("install ", "install --quiet ") in makefile
+    assert "pip install -e ." not in set_up.replace("--no-deps -e .", "")  # never the unpinned install
+    editor = CONTRIBUTING.split("## Editor support")[1].split("\n## ")[0]
+    assert "pre-commit install" in editor
+    assert re.search(r"^pre-commit==", (PROJECT / "requirements" / "lock.txt").read_text(), re.M)
+
+
+def test_adding_a_position_includes_its_history_entry() -> None:
+    """Without it the new position never reaches /updates/ or the feeds, and the PR's check asks for it anyway."""
+    steps = CONTRIBUTING.split("## Add a position")[1].split("\n## ")[0]
+    assert "**Record it in `history:`**" in steps
+    assert "change: Position E added." in steps and "sources:" in steps
+    template = (PROJECT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    assert re.search(r"^- \[ \] .*`history:` entry with `sources`", template, re.M)

@@ -245,3 +245,13 @@ def test_a_new_field_or_record_exports_without_touching_the_exporter() -> None:
     assert set(history["items"]["properties"]) == {"date", "confidence", "sources"}
     events = schema.ContentFile("events", "content/events.yaml", entry, "list")
     jsonschema.Draft202012Validator(file_schema(events)).validate([{"date": "2024-01-01", "sources": ["a"]}])
+
+
+def test_vscode_maps_every_yaml_content_file_to_its_schema() -> None:
+    """``.vscode/settings.json`` gives the YAML language server every file it can check (front matter it cannot)."""
+    import json
+
+    mapped = json.loads((PROJECT / ".vscode" / "settings.json").read_text())["yaml.schemas"]
+    wanted = {f"./{SCHEMAS_DIR}/{f.name}.schema.json": f.path for f in schema.CONTENT_FILES if f.path.endswith(".yaml")}
+    assert mapped == wanted
+    assert "content/events.yaml" in mapped.values()
