@@ -10,6 +10,7 @@ carries the newest ``ENTRIES`` of them.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 
 from feedgen.feed import FeedGenerator
@@ -55,8 +56,14 @@ def update_html(u: Update, site: Site) -> str:
     return "".join(parts)
 
 
+def channel_text(text: str, kind: str) -> str:
+    """A channel's title or description as text in a feed of ``kind``: RSS readers take both as HTML (feedparser
+    does), so markup a contributor typed would reach them live; Atom's are text unless typed otherwise."""
+    return html.escape(text, quote=False) if kind == "rss" else text
+
+
 def _generator(
-    site: Site, title: str, page_url: str, feed_url: str, description: str, entries: Iterable[Controversy]
+    site: Site, kind: str, title: str, page_url: str, feed_url: str, description: str, entries: Iterable[Controversy]
 ) -> FeedGenerator:
     config = site.config
     base = config.base_url.rstrip("/") + "/"
@@ -70,8 +77,8 @@ def _generator(
 
     fg = FeedGenerator()
     fg.id(page_url)
-    fg.title(title)
-    fg.subtitle(description)
+    fg.title(channel_text(title, kind))
+    fg.subtitle(channel_text(description, kind))
     fg.link(href=feed_url, rel="self")
     fg.link(href=page_url, rel="alternate")  # last: feedgen uses the last link as RSS's <link>
     fg.language(config.language)
@@ -112,7 +119,9 @@ def site_feed(site: Site, kind: str) -> bytes:
     config = site.config
     base = config.base_url.rstrip("/") + "/"
     description = config.description or config.tagline
-    fg = _generator(site, config.title, base, f"{base}{FEED_FILES[kind]}", description, site.controversies.values())
+    fg = _generator(
+        site, kind, config.title, base, f"{base}{FEED_FILES[kind]}", description, site.controversies.values()
+    )
     return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
 
 
@@ -122,15 +131,8 @@ def thread_feed(site: Site, links: Links, slug: str) -> bytes:
     page = f"{config.base_url.rstrip('/')}/threads/{slug}/"
     thread = site.threads[slug]
     title = f"{thread.title} — {config.title}"
-    fg = _generator(site, title, page, page + "feed.xml", thread.summary, links.thread_controversies[slug])
+    fg = _generator(site, "rss", title, page, page + "feed.xml", thread.summary, links.thread_controversies[slug])
     return fg.rss_str(pretty=True)
 
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
-
-
-def render_feeds(site: Site, links: Links) -> dict[str, bytes]:
-    """``feed.xml`` and ``atom.xml`` for the site, and ``threads/<slug>/feed.xml`` per thread."""
-    out = {file: site_feed(site, kind) for kind, file in FEED_FILES.items()}
-    out |= {f"threads/{slug}/feed.xml": thread_feed(site, links, slug) for slug in site.threads}
-    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 
 from ledger.pipeline import Options, build
 
-from .helpers import PROJECT, make_content
+from .helpers import MINIMAL, PROJECT, make_content
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from make_corpus import write_corpus
@@ -77,3 +78,23 @@ def test_a_feed_carries_the_newest_hundred_entries(tmp_path: Path) -> None:
     thread = feedparser.parse((tmp_path / "site" / "threads" / "thread-0000" / "feed.xml").read_bytes())
     assert len(thread.entries) == 20  # under the limit: all of the thread's
     assert all((tmp_path / "site" / "controversies" / slug / "index.html").is_file() for slug in newest[100:])
+
+
+MARKUP = "Scale <b>&</b> <script>alert(1)</script> data"
+
+
+@pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "threads/main-thread/feed.xml"])
+def test_a_feeds_channel_title_and_description_reach_readers_as_text(tmp_path: Path, name: str) -> None:
+    """Markup typed in a thread's or the site's title or summary is shown as typed, never run as HTML."""
+    thread = (MINIMAL / "threads" / "main-thread.md").read_text(encoding="utf-8")
+    thread = thread.replace("title: The Main Thread", f"title: '{MARKUP}'")
+    thread = thread.replace("summary: A thread for tests.", f"summary: '{MARKUP}'")
+    site_yaml = (MINIMAL / "site.yaml").read_text(encoding="utf-8") + f"description: '{MARKUP}'\n"
+    content = make_content(tmp_path / "content", files={"threads/main-thread.md": thread, "site.yaml": site_yaml})
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    feed = feedparser.parse((tmp_path / "site" / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    title = MARKUP + " — Test Ledger" if name.startswith("threads/") else "Test Ledger"
+    for detail, typed in ((feed.feed.title_detail, title), (feed.feed.subtitle_detail, MARKUP)):
+        shown = html.unescape(detail.value) if detail.type == "text/html" else detail.value
+        assert shown == typed, (detail.type, detail.value)
