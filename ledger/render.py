@@ -38,7 +38,6 @@ from .schema import CONFIDENCE, STATUS
 
 Made = str | bytes | Iterator[bytes]
 """What a job makes: text, bytes, or bytes in pieces to be written as they come (the largest files)."""
-Output = dict[str, str | bytes]
 
 
 def file_bytes(made: Made) -> bytes:
