@@ -4,7 +4,9 @@ Every date comes from content (never the clock) so rebuilding the same content g
 bytes, and each entry's guid is its permalink so feed readers never see a change twice. Besides
 one entry per controversy, every ``history:`` entry is an entry of its own (guid: the page's
 permalink + ``#history-<date>-<n>``), so a subscriber learns that a confidence moved. A feed
-carries the newest ``ENTRIES`` of them.
+carries the newest ``ENTRIES`` of them. An entry is written from its controversy's
+``projections.Entry`` alone (its thread's title and its sources' titles included): that is what a
+feed depends on (``Dep.ENTRY``), and a field the projection lacks is an error, not a stale value.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from collections.abc import Iterable
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
+from . import projections
 from .history import Update, updates
 from .link import Links
 from .model import Controversy, Site
+from .projections import Entry
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ENTRIES = 100
@@ -31,19 +35,18 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def entry_html(c: Controversy, site: Site) -> str:
+def entry_html(e: Entry) -> str:
     """The entry body: summary, status and each position with its confidence."""
     items = "".join(
         f"<li><strong>Position {escape(p.id)}</strong> ({escape(p.confidence)} confidence): {escape(p.claim)}</li>"
-        for p in c.positions
+        for p in e.positions
     )
-    summary = f"<p>{escape(c.summary)}</p>" if c.summary else ""
-    thread = site.threads[c.thread].title
-    return f"{summary}<p>Status: {escape(c.status)}. Thread: {escape(thread)}.</p><ul>{items}</ul>"
+    summary = f"<p>{escape(e.summary)}</p>" if e.summary else ""
+    return f"{summary}<p>Status: {escape(e.status)}. Thread: {escape(e.thread_title)}.</p><ul>{items}</ul>"
 
 
-def update_html(u: Update, site: Site) -> str:
-    """An update's body: what changed, why, and the sources by title."""
+def update_html(u: Update, of: Entry) -> str:
+    """An update's body: what changed, why, and the sources by title (``of``: its controversy's entry)."""
     e = u.entry
     parts = [f"<p>{escape(u.headline)}.</p>"] if e.confidence or e.status else []
     if e.change:
@@ -51,7 +54,7 @@ def update_html(u: Update, site: Site) -> str:
     if e.reason:
         parts.append(f"<p>Why: {escape(e.reason)}</p>")
     if e.sources:
-        titles = "; ".join(str(escape(site.sources[s].display)) for s in e.sources)
+        titles = "; ".join(str(escape(of.source_title(s))) for s in e.sources)
         parts.append(f"<p>Sources: {titles}</p>")
     return "".join(parts)
 
@@ -63,11 +66,15 @@ def channel_text(text: str, kind: str) -> str:
 
 
 def _generator(
-    site: Site, kind: str, title: str, page_url: str, feed_url: str, description: str, entries: Iterable[Controversy]
+    site: Site, kind: str, title: str, page_url: str, feed_url: str, description: str, shown: Iterable[Controversy]
 ) -> FeedGenerator:
+    """A feed of the newest ``ENTRIES`` of ``shown`` and their history, each written from its ``Entry`` alone.
+
+    The newest are chosen by dates every entry holds, so a feed depends on the entries of all of ``shown``.
+    """
     config = site.config
     base = config.base_url.rstrip("/") + "/"
-    entries = sorted(entries, key=lambda c: (-c.updated.toordinal(), c.slug))
+    entries = sorted(shown, key=lambda c: (-c.updated.toordinal(), c.slug))
     changes = updates(entries)
     items: list[tuple[int, int, Controversy | Update]] = [(-c.updated.toordinal(), 0, c) for c in entries]
     items += [(-u.entry.date.first_day.toordinal(), 1 + i, u) for i, u in enumerate(changes)]
@@ -85,22 +92,30 @@ def _generator(
     fg.updated(latest)
     fg.lastBuildDate(latest)
     fg.generator("The Ledger")
+    projected: dict[str, Entry] = {}
+
+    def entry_of(c: Controversy) -> Entry:
+        if (found := projected.get(c.slug)) is None:
+            found = projected[c.slug] = projections.entry(c, site.threads[c.thread], site.sources)
+        return found
+
     for _, _, item in items:
         entry = fg.add_entry(order="append")
         if isinstance(item, Update):
+            of = entry_of(item.controversy)
             url = base + item.path
             day = _midnight(item.entry.date.first_day)
             entry.id(url)
             entry.guid(url, permalink=True)
-            entry.title(f"{item.controversy.title} — {item.headline}")
+            entry.title(f"{of.title} — {item.headline}")
             entry.link(href=url)
             entry.published(day)
             entry.updated(day)
             entry.pubDate(day)
-            entry.description(update_html(item, site))
-            entry.content(update_html(item, site), type="html")
+            entry.description(update_html(item, of))
+            entry.content(update_html(item, of), type="html")
             continue
-        c = item
+        c = entry_of(item)
         url = f"{base}controversies/{c.slug}/"
         entry.id(url)
         entry.guid(url, permalink=True)
@@ -109,8 +124,8 @@ def _generator(
         entry.published(_midnight(c.opened))
         entry.updated(_midnight(c.updated))
         entry.pubDate(_midnight(c.updated))
-        entry.description(entry_html(c, site))
-        entry.content(entry_html(c, site), type="html")
+        entry.description(entry_html(c))
+        entry.content(entry_html(c), type="html")
     return fg
 
 

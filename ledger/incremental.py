@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import unchanged
+from . import projections, unchanged
 from .cache import engine_fingerprint, tree_fingerprint
+from .deps import Dep, every_of
 from .digests import digest
 from .errors import ContentError
 from .model import Body, Citation
@@ -92,7 +93,7 @@ def _sorted_revisions(revisions: Mapping[str, Revision]) -> list[str]:
 
 
 def _revisions_by_key(revisions: Mapping[str, Revision]) -> dict[str, str]:
-    return {f"rev:{path}": repr(revision) for path, revision in revisions.items()}
+    return {Dep.REVISION(path): repr(revision) for path, revision in revisions.items()}
 
 
 def _file_digest(path: str, st: os.stat_result, seen: StatCache | None) -> str:
@@ -148,39 +149,56 @@ def versions(
 ) -> dict[str, str]:
     """A digest per record (the keys of ``Job.deps``): pages by their file, registry entries by value.
 
-    A controversy has four: ``b:<slug>``, its whole file, for the few outputs that show its body
-    (its page and its data); ``c:<slug>``, all but the body's prose, for those showing its positions
-    (thread, proponents, feeds …); ``r:<slug>``, its row in lists (``row_version``), for the pages
-    listing them all (index, sources, sitemap …); ``n:<slug>``, what its See also neighbours show
-    (``neighbour_version``). A paragraph edit remakes three files, a reworded claim a dozen, and
-    neither the 2,000-source bibliography nor the neighbours' pages.
-    ``previous`` versions are reused for files whose bytes did not change (no need to digest them again);
-    a registry's versions are recalled by registry (a session's: the same object while its file is unchanged).
+    A controversy has five: ``Dep.BODY``, its whole file, for the few outputs that show its body (its
+    page and its data); ``Dep.CONTROVERSY``, all but the body's prose, for those showing its positions
+    (thread, proponents …); and the digest of each projection other pages are given of it
+    (``projections.py``): its ``Row`` in lists of every controversy, its ``Neighbour`` under See also,
+    its feed ``Entry``. A paragraph edit remakes three files, a reworded claim a dozen, and neither the
+    2,000-source bibliography nor the neighbours' pages.
+    ``previous`` versions are reused where what they were made from is unchanged: the controversy's file
+    for all five, and for an ``Entry`` also its thread's file and the sources (``projections.entry``'s
+    arguments). A registry's versions are recalled by registry (a session's: the same object while its
+    file is unchanged).
     """
     previous = previous or {}
-    found: dict[str, str] = {}
+    found = {Dep.THREAD(doc.slug): doc.digest for doc in raw.threads if doc.slug in site.threads}
+    sources = recall.recall(
+        "registry versions", (site.sources,), "s", partial(_record_versions, Dep.SOURCE, site.sources)
+    )
+    sources_same = all(previous.get(key) == version for key, version in sources.items())
     for doc in raw.controversies:
-        if doc.slug not in site.controversies:
+        slug = doc.slug
+        if slug not in site.controversies:
             continue
-        body, listed, row, near = f"b:{doc.slug}", f"c:{doc.slug}", f"r:{doc.slug}", f"n:{doc.slug}"
+        body, listed, row, near, entry = (dep(slug) for dep in CONTROVERSY_DEPS)
         found[body] = doc.digest
-        if previous.get(body) == doc.digest and listed in previous and row in previous and near in previous:
+        c = site.controversies[slug]
+        same = previous.get(body) == doc.digest
+        if same and listed in previous and row in previous and near in previous:
             found[listed], found[row], found[near] = previous[listed], previous[row], previous[near]
         else:
-            c = site.controversies[doc.slug]
-            found[listed], found[row], found[near] = listed_version(c), row_version(c.slug, site), neighbour_version(c)
-    found |= {f"t:{doc.slug}": doc.digest for doc in raw.threads if doc.slug in site.threads}
-    found |= recall.recall("registry versions", (site.sources,), "s", partial(_record_versions, "s", site.sources))
+            found[listed] = listed_version(c)
+            found[row] = digest(repr(projections.row(c)))
+            found[near] = digest(repr(projections.neighbour(c)))
+        thread = Dep.THREAD(c.thread)
+        if same and sources_same and entry in previous and previous.get(thread) == found[thread]:
+            found[entry] = previous[entry]
+        else:
+            found[entry] = digest(repr(projections.entry(c, site.threads[c.thread], site.sources)))
+    found |= sources
     found |= recall.recall(
-        "registry versions", (site.proponents,), "p", partial(_record_versions, "p", site.proponents)
+        "registry versions", (site.proponents,), "p", partial(_record_versions, Dep.PROPONENT, site.proponents)
     )
-    found |= {f"e:{event.id}": digest(repr(event)) for event in site.events}
+    found |= {Dep.EVENT(event.id): digest(repr(event)) for event in site.events}
     found |= recall.recall("revision versions", (revisions,), None, partial(_revisions_by_key, revisions))
     return found
 
 
-def _record_versions(kind: str, records: Mapping[str, object]) -> dict[str, str]:
-    return {f"{kind}:{key}": digest(repr(record)) for key, record in records.items()}
+CONTROVERSY_DEPS = (Dep.BODY, Dep.CONTROVERSY, Dep.ROW, Dep.NEIGHBOUR, Dep.ENTRY)
+
+
+def _record_versions(kind: Dep, records: Mapping[str, object]) -> dict[str, str]:
+    return {kind(key): digest(repr(record)) for key, record in records.items()}
 
 
 def listed_version(c: Controversy) -> str:
@@ -193,31 +211,11 @@ def listed_version(c: Controversy) -> str:
     return digest(repr(dataclasses.replace(c, body=Body("", cited))))
 
 
-def row_version(slug: str, site: Site) -> str:
-    """Digest of what a list of every controversy shows of one: a row of the index (title, thread,
-    status, positions, date), whose positions each proponent holds, which sources it cites in what order
-    (the sources page's "cited by [n]")."""
-    c = site.controversies[slug]
-    cited = [cite.source for cite in c.body.citations] + [s for p in c.positions for s in p.sources]
-    cited += [s for entry in c.history for s in entry.sources]
-    holders = tuple(p.proponents for p in c.positions)
-    return digest(repr((slug, c.title, c.thread, c.status, c.updated, holders, tuple(dict.fromkeys(cited)))))
-
-
-def neighbour_version(c: Controversy) -> str:
-    """Digest of what the pages and data of a controversy's See also neighbours show of it: its title (and
-    slug), and its own ``see_also``, which adds it to (or removes it from) the lists of those it names.
-
-    Not ``r:``: that leaves out ``see_also``. A reworded claim no longer remakes the neighbours.
-    """
-    return digest(repr((c.title, c.see_also)))
-
-
 def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
     """Records added, removed or edited, plus ``<kind>:*`` for each kind with any such record."""
     keys = {k for k, version in new.items() if old.get(k) != version}
     keys.update(k for k in old if k not in new)
-    return keys | {k.split(":", 1)[0] + ":*" for k in keys}
+    return keys | {every_of(k) for k in keys}
 
 
 def listing(root: Path) -> Listing:

@@ -22,16 +22,19 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Context
 
-from . import csp, export, feeds, github, history, shows, timeline
+from . import csp, export, feeds, github, history, projections, shows, timeline
 from .cache import tree_fingerprint
 from .charts import step_chart
+from .deps import Dep
 from .fragments import Fragments
 from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
-from .model import Controversy, Event, PartialDate, Site, Thread
+from .model import Controversy, Event, PartialDate, Proponent, Site, SiteConfig, Source, Thread
+from .projections import Row
 from .recall import ONCE, Recall
 from .revisions import Revision, history_url
 from .schema import CONFIDENCE, STATUS
@@ -195,13 +198,59 @@ class Recipe:
 
 
 @dataclass(frozen=True, slots=True)
+class Registries:
+    """What every template is given as ``site``: the configuration and the registries, not the controversies.
+
+    A page is given the controversies it shows, or their projections (``projections.py``), in its own context.
+    """
+
+    config: SiteConfig
+    threads: Mapping[str, Thread]
+    sources: Mapping[str, Source]
+    proponents: Mapping[str, Proponent]
+
+
+@dataclass(frozen=True, slots=True)
 class Build:
     """What every page of one build is rendered with."""
 
-    site: Site
-    links: Links
+    site: Registries
     env: Environment
     remember: bool
+
+
+class Rows:
+    """Every controversy's ``Row`` (``rows()``), made the first time a page listing them is rendered in a process."""
+
+    def __init__(self, site: Site, links: Links) -> None:
+        self._site, self._links = site, links
+        self._rows: dict[str, Row] | None = None
+
+    def __call__(self) -> dict[str, Row]:
+        if self._rows is None:
+            self._rows = {slug: projections.row(c) for slug, c in self._site.controversies.items()}
+        return self._rows
+
+    def by_thread(self) -> dict[str, tuple[Row, ...]]:
+        """Each thread's rows, newest first (as ``link`` orders its controversies)."""
+        rows = self()
+        return {t: tuple(rows[c.slug] for c in cs) for t, cs in self._links.thread_controversies.items()}
+
+    def cited_by(self) -> dict[str, tuple[tuple[Row, int], ...]]:
+        """Each source's citing controversies, as (row, reference number) pairs (the number: in ``Row.cited``)."""
+        rows = self()
+        return {
+            sid: tuple((rows[x.controversy.slug], x.number) for x in xs) for sid, xs in self._links.cited_by.items()
+        }
+
+    def holding_counts(self) -> dict[str, int]:
+        """How many positions each proponent holds (from ``Row.holders``)."""
+        counts = dict.fromkeys(self._site.proponents, 0)
+        for row in self().values():
+            for holders in row.holders:
+                for slug in dict.fromkeys(holders):
+                    counts[slug] += 1
+        return counts
 
 
 STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
@@ -231,13 +280,36 @@ def _page_made(recipe: Recipe, build: Build) -> Made:
     site, context = build.site, recipe.context
     url = url_for(recipe.page, site.config.base_url if context.get("absolute_urls") else None)
     computed = {name: compute() for name, compute in recipe.lazy.items()}
-    values = dict(site=site, links=build.links, page=recipe.page, url=url, **context, **computed)
+    values = dict(site=site, page=recipe.page, url=url, **context, **computed)
     if build.remember:
         values["fragment"] = remembered(build.env)
     template = build.env.get_template(recipe.template)
     if recipe.template in STREAMED:
-        return in_pieces(template.generate(values))
-    return template.render(values)
+        return _named_undefined(in_pieces(template.generate(values)), recipe.template)
+    try:
+        return template.render(values)
+    except UndefinedError as exc:
+        raise _undefined_error(exc, recipe.template) from None
+
+
+def _undefined_error(exc: UndefinedError, page_template: str) -> UndefinedError:
+    """``exc`` saying where: the template and line that reached for a name or field its page was not given."""
+    where, tb = page_template, exc.__traceback__
+    while tb is not None:  # jinja runs a template's code under the template's file name and line numbers
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return UndefinedError(
+        f"{where}: template error: {exc.message} (rendering {page_template}; a page shows only what it is given:"
+        " a controversy's projection lacks the fields other pages do not show, see ledger/projections.py)"
+    )
+
+
+def _named_undefined(pieces: Iterator[bytes], page_template: str) -> Iterator[bytes]:
+    try:
+        yield from pieces
+    except UndefinedError as exc:
+        raise _undefined_error(exc, page_template) from None
 
 
 def _controversy_recipe(
@@ -248,11 +320,17 @@ def _controversy_recipe(
     revision: Revision | None,
     events: tuple[Event, ...],
 ) -> tuple[Recipe, str, tuple[str, ...]]:
-    page_deps, data_deps = shows.controversy(c, refs, see_also, events)
-    context = dict(controversy=c, thread=thread, refs=refs, see_also=see_also, events=events, revision=revision)
+    neighbours = tuple(map(projections.neighbour, see_also))
+    page_deps, data_deps = shows.controversy(c, refs, neighbours, events)
+    context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
     page = Page(f"controversies/{c.slug}/", c.title, _description(c))
     recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
     return recipe, f"data/controversies/{c.slug}.json", data_deps
+
+
+def _rows_of(rows: Rows, controversies: tuple[Controversy, ...]) -> tuple[Row, ...]:
+    every = rows()
+    return tuple(every[c.slug] for c in controversies)
 
 
 def jobs(
@@ -277,7 +355,8 @@ def jobs(
     revisions = revisions or {}
     events_of = timeline.by_controversy(site)
 
-    build = Build(site, links, env, remember)
+    build = Build(Registries(config, site.threads, site.sources, site.proponents), env, remember)
+    rows = Rows(site, links)
 
     def add(recipe: Recipe) -> None:
         file = recipe.page.file
@@ -292,9 +371,14 @@ def jobs(
     ) -> None:
         add(Recipe(template, page, deps if isinstance(deps, tuple) else shows.keys(deps), context, lazy or {}))
 
-    every = {"c:*", "t:*", "p:*", "s:*", "e:*"}
+    every = {Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every, Dep.SOURCE.every, Dep.EVENT.every}
     shows.new_pass()
-    page("index.html", Page("", config.title, config.description or config.tagline), {"t:*", "r:*"})
+    page(
+        "index.html",
+        Page("", config.title, config.description or config.tagline),
+        {Dep.THREAD.every, Dep.ROW.every},
+        lazy={"rows_by_thread": rows.by_thread},
+    )
     for slug, thread in site.threads.items():
         refs = links.refs[f"thread:{slug}"]
         controversies = links.thread_controversies[slug]
@@ -304,9 +388,12 @@ def jobs(
             Page(f"threads/{slug}/", thread.title, thread.summary),
             shows.thread(slug, refs, controversies, events),
             thread=thread,
-            lazy={"matrix": partial(thread_matrix, site, links, slug), "body": partial(render_body, thread.body)},
+            lazy={
+                "matrix": partial(thread_matrix, site, links, slug),
+                "body": partial(render_body, thread.body),
+                "rows": partial(_rows_of, rows, controversies),
+            },
             refs=refs,
-            controversies=controversies,
             events=events,
             revision=revisions.get(f"threads/{slug}.md"),
         )
@@ -326,7 +413,8 @@ def jobs(
     page(
         "proponents.html",
         Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
-        {"p:*", "r:*"},
+        {Dep.PROPONENT.every, Dep.ROW.every},
+        lazy={"counts": rows.holding_counts},
     )
     for slug, proponent in site.proponents.items():
         description = proponent.description or f"Positions held by {proponent.name}."
@@ -337,39 +425,42 @@ def jobs(
             shows.proponent(slug, holdings),
             proponent=proponent,
             holdings=holdings,
+            refs=links.refs,
         )
     page(
         "sources.html",
         Page("sources/", "Sources", f"Every source cited on {config.title}."),
-        {"s:*", "r:*", "e:*"},
-        lazy={"events_citing": partial(_events_citing, site)},
+        {Dep.SOURCE.every, Dep.ROW.every, Dep.EVENT.every},
+        lazy={"events_citing": partial(_events_citing, site), "cited_by": rows.cited_by},
     )
-    on_timeline = {"e:*", "t:*"} | {f"s:{s}" for e in site.events for s in e.sources}
-    on_timeline |= {f"r:{slug}" for e in site.events for slug in e.controversies}
+    on_timeline = {Dep.EVENT.every, Dep.THREAD.every} | {Dep.SOURCE(s) for e in site.events for s in e.sources}
+    on_timeline |= {Dep.ROW(slug) for e in site.events for slug in e.controversies}
     for path, title, description, context in timeline.pages(site):
-        page("timeline.html", Page(path, title, description), on_timeline, **context)
+        page("timeline.html", Page(path, title, description), on_timeline, lazy={"rows": rows}, **context)
     page(
         "updates.html",
         Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
-        {"c:*"},
+        {Dep.CONTROVERSY.every},
         lazy={"updates": partial(history.updates, site.controversies.values())},
     )
     page("search.html", Page("search/", "Search", f"Search {config.title}."), set())
     page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
 
     for kind, file in feeds.FEED_FILES.items():
-        out[file] = Job(file, partial(feeds.site_feed, site, kind), shows.keys({"c:*", "t:*", "s:*"}))
+        out[file] = Job(file, partial(feeds.site_feed, site, kind), shows.keys([Dep.ENTRY.every]))
     out["data/ledger.json"] = Job(
-        "data/ledger.json", partial(export.ledger_file, site, links, events_of, recall), shows.keys(every | {"b:*"})
+        "data/ledger.json",
+        partial(export.ledger_file, site, links, events_of, recall),
+        shows.keys(every | {Dep.BODY.every}),
     )
 
     def sitemap() -> str:  # every page but the search form: no page for search engines (it is noindex too)
-        lastmod = {f"controversies/{slug}/": c.updated.isoformat() for slug, c in site.controversies.items()}
+        lastmod = {f"controversies/{slug}/": row.updated.isoformat() for slug, row in rows().items()}
         listed = (path for path in out if path.endswith("index.html") and path != "search/index.html")
         pages = sorted(path.removesuffix("index.html") for path in listed)
-        return env.get_template("sitemap.xml").render(site=site, pages=[(p, lastmod.get(p)) for p in pages])
+        return env.get_template("sitemap.xml").render(site=build.site, pages=[(p, lastmod.get(p)) for p in pages])
 
-    out["sitemap.xml"] = Job("sitemap.xml", sitemap, shows.keys(every - {"c:*"} | {"r:*"}))
+    out["sitemap.xml"] = Job("sitemap.xml", sitemap, shows.keys(every - {Dep.CONTROVERSY.every} | {Dep.ROW.every}))
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
     out["robots.txt"] = Job("robots.txt", lambda: robots, ())
     return out

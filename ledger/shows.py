@@ -1,10 +1,8 @@
-"""What each output file shows: the records a ``render.Job`` depends on (``Job.deps``).
+"""What each output file shows: the records a ``render.Job`` depends on (``Job.deps``), as ``deps.Dep`` keys.
 
-Keys name records: ``c:<slug>`` (and ``b:<slug>`` if the file shows the body, or only ``r:<slug>``
-if it only lists the controversy, ``n:<slug>`` if it only links to it under See also:
-``incremental.versions``), ``t:<slug>``, ``p:<slug>``, ``s:<id>``,
-``e:<id>``, ``rev:<path>``; ``c:*`` etc. means every record of that kind (and their number). The
-site's configuration, templates and engine are everyone's dependency and are not listed.
+A file showing a controversy's positions depends on ``Dep.CONTROVERSY`` (and ``Dep.BODY`` if it shows the
+body); a file given one of its projections instead (``projections.py``) depends on that projection's key
+alone. The site's configuration, templates and engine are everyone's dependency and are not listed.
 
 ``serve`` rebuilds after every save: the keys of a page whose records are the very objects of the
 previous build are looked up (``memo.py``), not listed again, so listing them costs what the edit touched.
@@ -16,9 +14,11 @@ import sys
 from collections.abc import Iterable
 from functools import partial
 
+from .deps import Dep
 from .link import Holding, PageRefs
 from .memo import Memo
 from .model import Controversy, Event
+from .projections import Neighbour, key
 
 Deps = tuple[str, ...]
 
@@ -45,21 +45,21 @@ def new_pass() -> None:
 
 
 def controversy(
-    c: Controversy, refs: PageRefs, see_also: tuple[Controversy, ...], events: tuple[Event, ...]
+    c: Controversy, refs: PageRefs, see_also: tuple[Neighbour, ...], events: tuple[Event, ...]
 ) -> tuple[Deps, Deps]:
-    """The ``deps`` of a controversy's page and of its data file."""
+    """The ``deps`` of a controversy's page and of its data file (given its See also neighbours' projections)."""
     return _controversies.get((c, refs, see_also), events, partial(_controversy, c, refs, see_also, events))
 
 
 def _controversy(
-    c: Controversy, refs: PageRefs, see_also: tuple[Controversy, ...], events: tuple[Event, ...]
+    c: Controversy, refs: PageRefs, see_also: tuple[Neighbour, ...], events: tuple[Event, ...]
 ) -> tuple[Deps, Deps]:
     slug = c.slug
-    shown = {f"c:{slug}", f"b:{slug}", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"n:{other.slug}" for other in see_also} | {f"p:{s}" for p in c.positions for s in p.proponents}
-    shown |= {f"e:{e.id}" for e in events}
-    page = shown | {f"t:{c.thread}", f"rev:controversies/{slug}.md"}
-    return keys(page), keys(shown | {f"s:{s}" for e in events for s in e.sources})
+    shown = {Dep.CONTROVERSY(slug), Dep.BODY(slug), *(Dep.SOURCE(r.source.id) for r in refs.references)}
+    shown |= {key(other) for other in see_also} | {Dep.PROPONENT(s) for p in c.positions for s in p.proponents}
+    shown |= {Dep.EVENT(e.id) for e in events}
+    page = shown | {Dep.THREAD(c.thread), Dep.REVISION(f"controversies/{slug}.md")}
+    return keys(page), keys(shown | {Dep.SOURCE(s) for e in events for s in e.sources})
 
 
 def thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]) -> Deps:
@@ -70,20 +70,19 @@ def thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], ev
 
 
 def _thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]) -> Deps:
-    shown = {f"t:{slug}", f"rev:threads/{slug}.md", *(f"s:{r.source.id}" for r in refs.references)}
-    shown |= {f"c:{c.slug}" for c in controversies} | {f"e:{e.id}" for e in events}
+    shown = {Dep.THREAD(slug), Dep.REVISION(f"threads/{slug}.md"), *(Dep.SOURCE(r.source.id) for r in refs.references)}
+    shown |= {Dep.CONTROVERSY(c.slug) for c in controversies} | {Dep.EVENT(e.id) for e in events}
     # the who-holds-what matrix: a row per proponent of a position here
-    return keys(shown | {f"p:{s}" for c in controversies for p in c.positions for s in p.proponents})
+    return keys(shown | {Dep.PROPONENT(s) for c in controversies for p in c.positions for s in p.proponents})
 
 
 def thread_feed(slug: str, controversies: tuple[Controversy, ...]) -> Deps:
-    """The ``deps`` of a thread's feed."""
+    """The ``deps`` of a thread's feed: its channel (the thread) and the entries of its controversies."""
     return _lists.get((controversies,), ("feed", slug), partial(_thread_feed, slug, controversies))
 
 
 def _thread_feed(slug: str, controversies: tuple[Controversy, ...]) -> Deps:
-    history_sources = {f"s:{s}" for c in controversies for e in c.history for s in e.sources}
-    return keys({f"t:{slug}", *(f"c:{c.slug}" for c in controversies), *history_sources})
+    return keys([Dep.THREAD(slug), *(Dep.ENTRY(c.slug) for c in controversies)])
 
 
 def proponent(slug: str, holdings: tuple[Holding, ...]) -> Deps:
@@ -93,5 +92,5 @@ def proponent(slug: str, holdings: tuple[Holding, ...]) -> Deps:
 
 def _proponent(slug: str, holdings: tuple[Holding, ...]) -> Deps:
     # the position's sources are shown by title
-    shown = {f"p:{slug}"} | {f"c:{h.controversy.slug}" for h in holdings}
-    return keys(shown | {f"s:{s}" for h in holdings for s in h.position.sources})
+    shown = {Dep.PROPONENT(slug)} | {Dep.CONTROVERSY(h.controversy.slug) for h in holdings}
+    return keys(shown | {Dep.SOURCE(s) for h in holdings for s in h.position.sources})

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ledger import render, shows
+from ledger.deps import Dep
 from ledger.link import link
 from ledger.pipeline import PROJECT, Options
 from ledger.plan import check
@@ -27,7 +28,7 @@ def made() -> dict[str, tuple[str, tuple[str, ...]]]:
     }
 
 
-LINKED = {"controversies": "c", "proponents": "p", "threads": "t"}
+LINKED = {"controversies": Dep.CONTROVERSY, "proponents": Dep.PROPONENT, "threads": Dep.THREAD}
 
 
 def test_every_record_a_page_links_to_is_one_it_depends_on(made) -> None:
@@ -37,10 +38,10 @@ def test_every_record_a_page_links_to_is_one_it_depends_on(made) -> None:
         for folder, slug in set(re.findall(r'href="(?:\.\./)+(controversies|proponents|threads)/([a-z0-9-]+)/"', page)):
             if f"{folder}/{slug}" == own:
                 continue
-            key = f"{LINKED[folder]}:{slug}"
-            # a See also link needs only the neighbour's title and see_also (``incremental.neighbour_version``)
-            near = f"n:{slug}" in deps and f'href="../../controversies/{slug}/">' in see_also_section(page)
-            assert key in deps or f"{LINKED[folder]}:*" in deps or near, (file, key)
+            key = LINKED[folder](slug)
+            # a See also link needs only its ``projections.Neighbour`` (``Dep.NEIGHBOUR``)
+            near = Dep.NEIGHBOUR(slug) in deps and f'href="../../controversies/{slug}/">' in see_also_section(page)
+            assert key in deps or LINKED[folder].every in deps or near, (file, key)
             checked += 1
     assert checked > 100
 
@@ -51,12 +52,12 @@ def see_also_section(page: str) -> str:
 
 
 def test_a_see_also_neighbour_is_shown_by_its_title_alone(made) -> None:
-    """What ``n:`` covers: its link and title, nothing of its positions (those need ``c:``)."""
+    """What ``Dep.NEIGHBOUR`` covers: its link and title, nothing of its positions (those need ``c:``)."""
     page, deps = made["controversies/scaling-laws-hitting-a-wall/index.html"]
     section = see_also_section(page)
     neighbours = re.findall(r'<li><a href="../../controversies/([a-z0-9-]+)/">([^<]+)</a></li>', section)
     assert len(neighbours) >= 2
-    assert {f"n:{slug}" for slug, _ in neighbours} <= set(deps)
+    assert {Dep.NEIGHBOUR(slug) for slug, _ in neighbours} <= set(deps)
     assert re.sub(r"<li><a [^>]+>[^<]+</a></li>|<[^>]+>|\s", "", section) == "Seealso"
 
 
@@ -64,7 +65,7 @@ def test_a_pages_sources_are_among_its_deps(made) -> None:
     page, deps = made["controversies/scaling-laws-hitting-a-wall/index.html"]
     cited = set(re.findall(r'href="[^"]*sources/#source-([a-z0-9-]+)"', page))
     assert len(cited) > 5, "the reference page cites its sources"
-    assert {f"s:{sid}" for sid in cited} <= set(deps)
+    assert {Dep.SOURCE(sid) for sid in cited} <= set(deps)
 
 
 def test_keys_are_unique_and_shared_between_jobs() -> None:

@@ -1,0 +1,45 @@
+"""The keys of what an output file shows (``render.Job.deps``), and of the versions a build records of them.
+
+One member per kind of record, or per projection of a controversy that other pages are given instead of
+the controversy itself (``projections.py``); ``Dep.ROW("x")`` is the key of controversy ``x``'s row and
+``Dep.ROW.every`` stands for every row (and their number). Keys are interned strings: a large site's
+files name millions of them, and the snapshot stores them as they are.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+
+
+class Dep(StrEnum):
+    BODY = "b"
+    """A controversy's whole file: only its own page and data show the body's prose."""
+    CONTROVERSY = "c"
+    """A controversy without its body's prose (its citations kept): what pages naming its positions show."""
+    ROW = "r"
+    """A controversy's ``projections.Row``: what pages listing every controversy show of it."""
+    NEIGHBOUR = "n"
+    """A controversy's ``projections.Neighbour``: what its See also neighbours show of it."""
+    ENTRY = "f"
+    """A controversy's ``projections.Entry``: what a feed shows of it and its history."""
+    THREAD = "t"
+    PROPONENT = "p"
+    SOURCE = "s"
+    EVENT = "e"
+    REVISION = "rev"
+    """A content file's last git change (by path under content/)."""
+
+    def __call__(self, name: str) -> str:
+        """The key of the record (or projection) ``name`` of this kind."""
+        return sys.intern(f"{self.value}:{name}")
+
+    @property
+    def every(self) -> str:
+        """The key standing for every record of this kind: a file listing them all, however many."""
+        return sys.intern(f"{self.value}:*")
+
+
+def every_of(key: str) -> str:
+    """``Dep.X.every`` for a key of kind X."""
+    return key.split(":", 1)[0] + ":*"
