@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,92 +66,173 @@ def parse_partial_date(value: object) -> PartialDate | str:
     return PartialDate(year, month, day)  # type: ignore[arg-type]
 
 
-def _check_value(spec: Field, value: Any, path: str, line: int) -> tuple[Any, list[ContentError]]:
-    """Clean one value; on error return ``None`` and the errors."""
+Checked = tuple[Any, list[ContentError]]
+"""A clean value and no errors, or ``None`` and the errors."""
 
-    def err(message: str) -> tuple[None, list[ContentError]]:
-        return None, [ContentError(path, line, f"'{spec.name}' {message}")]
 
+@dataclass(frozen=True, slots=True)
+class _At:
+    """The value being checked: its field, and where it is."""
+
+    spec: Field
+    path: str
+    line: int
+
+    def error(self, message: str) -> tuple[None, list[ContentError]]:
+        return None, [ContentError(self.path, self.line, f"'{self.spec.name}' {message}")]
+
+
+Checker = Callable[[Any, _At], Checked]
+
+
+def _check_value(spec: Field, value: Any, path: str, line: int) -> Checked:
+    """Clean one value with the checker of its type (``CHECKERS``); on error return ``None`` and the errors."""
     if is_placeholder(value):
         return None, [ContentError(path, line, placeholder_message(spec))]
+    at = _At(spec, path, line)
+    if spec.type in _LISTS and isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+        return at.error(f"has {len(value):,} items; lists are limited to {MAX_LIST_ITEMS:,}")
+    checker = CHECKERS.get(spec.type)
+    if checker is None:
+        raise AssertionError(f"unknown field type {spec.type}")  # a bug in the schema, not in content
+    return checker(value, at)
 
-    match spec.type:
-        case "text" | "slug" | "letter" | "language" | "url" | "choice":
-            if not isinstance(value, str):
-                return err(f"must be text, got {_describe(value)}")
-            value = value.strip()
-            if not value:
-                return err("must not be empty")
-            if len(value) > MAX_TEXT_CHARS:
-                return err(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are allowed")
-            if spec.type == "slug" and not is_slug(value):
-                return err(f"must be a slug of lowercase letters, digits and hyphens{too_long(value)}, got '{value}'")
-            if spec.type == "letter" and not LETTER_RE.fullmatch(value):
-                return err(f"must be a single capital letter A–Z, got '{value}'")
-            if spec.type == "language" and not LANGUAGE_RE.fullmatch(value):
-                return err(f"must be a language tag such as 'en' or 'en-GB', got '{value}'")
-            if spec.type == "url" and not is_web_url(value):
-                return err(f"must be an http:// or https:// URL, got '{value}'")
-            if spec.type == "choice" and value not in spec.choices:
-                hint = did_you_mean(value, spec.choices)
-                return err(f"must be one of {', '.join(spec.choices)}; got '{value}'{hint}")
-            if spec.type in ("slug", "letter", "choice"):  # the same few strings over and over: stored once
-                value = sys.intern(value)
-            return value, []
-        case "date":
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                return value, []
-            parsed = parse_partial_date(value)
-            if isinstance(parsed, PartialDate) and parsed.day:
-                return dt.date(parsed.year, parsed.month or 1, parsed.day), []
-            if isinstance(parsed, str) and "(use" not in parsed:
-                return err(parsed)  # a real date that does not exist, e.g. 2024-02-30
-            return err(f"must be a full date YYYY-MM-DD, got '{value}'")
-        case "partial-date":
-            parsed = parse_partial_date(value)
-            return (parsed, []) if isinstance(parsed, PartialDate) else err(parsed)
-        case "slugs" | "texts" | "records" if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            return err(f"has {len(value):,} items; lists are limited to {MAX_LIST_ITEMS:,}")
-        case "slugs" | "texts":
-            if not isinstance(value, list):
-                return err(f"must be a list, e.g. [a, b], got {_describe(value)}")
-            items, errors = [], []
-            item_spec = Field(spec.name, "slug" if spec.type == "slugs" else "text", spec.doc, required=spec.required)
-            for i, item in enumerate(value):
-                clean, item_errors = _check_value(
-                    item_spec, item, path, line_of(value, i) if isinstance(value, Seq) else line
-                )
-                items.append(clean)
-                errors += item_errors
-            return (tuple(items), []) if not errors else (None, errors)
-        case "record":
-            assert spec.record is not None
-            if not isinstance(value, Map):
-                names = ", ".join(f.name for f in spec.record.fields)
-                return err(f"must be a mapping of fields ({names}), got {_describe(value)}")
-            clean, errors = check_record(value, spec.record, path)
-            clean["lines"] = field_lines(value)
-            return (clean, []) if not errors else (None, errors)
-        case "records":
-            if not isinstance(value, list) or not value:
-                return err(f"must be a non-empty list of {spec.record.name}s" if spec.record else "must be a list")
-            records, errors = [], []
-            for i, item in enumerate(value):
-                item_line = line_of(value, i) if isinstance(value, Seq) else line
-                if not isinstance(item, Map):
-                    errors.append(
-                        ContentError(
-                            path, item_line, f"each of '{spec.name}' must be a mapping of fields, got {_describe(item)}"
-                        )
-                    )
-                    continue
-                assert spec.record is not None
-                clean, item_errors = check_record(item, spec.record, path)
-                clean["lines"] = field_lines(item)
-                records.append(clean)
-                errors += item_errors
-            return (records, []) if not errors else (None, errors)
-    raise AssertionError(f"unknown field type {spec.type}")  # a bug in this module, not in content
+
+def _text(value: Any, at: _At) -> Checked:
+    if not isinstance(value, str):
+        return at.error(f"must be text, got {_describe(value)}")
+    value = value.strip()
+    if not value:
+        return at.error("must not be empty")
+    if len(value) > MAX_TEXT_CHARS:
+        return at.error(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are allowed")
+    return value, []
+
+
+def _text_where(rule: Callable[[str, Field], str | None], intern: bool = False) -> Checker:
+    """A checker of text that ``rule`` finds no fault with (it returns the problem, if any).
+
+    ``intern``: values that are the same few strings over and over (slugs, letters, choices), stored once.
+    """
+
+    def check(value: Any, at: _At) -> Checked:
+        text, errors = _text(value, at)
+        if errors:
+            return text, errors
+        if (problem := rule(text, at.spec)) is not None:
+            return at.error(problem)
+        return (sys.intern(text) if intern else text), []
+
+    return check
+
+
+def _slug(value: str, spec: Field) -> str | None:
+    if is_slug(value):
+        return None
+    return f"must be a slug of lowercase letters, digits and hyphens{too_long(value)}, got '{value}'"
+
+
+def _letter(value: str, spec: Field) -> str | None:
+    return None if LETTER_RE.fullmatch(value) else f"must be a single capital letter A–Z, got '{value}'"
+
+
+def _language(value: str, spec: Field) -> str | None:
+    return None if LANGUAGE_RE.fullmatch(value) else f"must be a language tag such as 'en' or 'en-GB', got '{value}'"
+
+
+def _url(value: str, spec: Field) -> str | None:
+    return None if is_web_url(value) else f"must be an http:// or https:// URL, got '{value}'"
+
+
+def _choice(value: str, spec: Field) -> str | None:
+    if value in spec.choices:
+        return None
+    return f"must be one of {', '.join(spec.choices)}; got '{value}'{did_you_mean(value, spec.choices)}"
+
+
+def _date(value: Any, at: _At) -> Checked:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value, []
+    parsed = parse_partial_date(value)
+    if isinstance(parsed, PartialDate) and parsed.day:
+        return dt.date(parsed.year, parsed.month or 1, parsed.day), []
+    if isinstance(parsed, str) and "(use" not in parsed:
+        return at.error(parsed)  # a real date that does not exist, e.g. 2024-02-30
+    return at.error(f"must be a full date YYYY-MM-DD, got '{value}'")
+
+
+def _partial_date(value: Any, at: _At) -> Checked:
+    parsed = parse_partial_date(value)
+    return (parsed, []) if isinstance(parsed, PartialDate) else at.error(parsed)
+
+
+def _list_of(item_type: str) -> Checker:
+    """A checker of a list whose items are each checked as ``item_type``, at their own lines."""
+
+    def check(value: Any, at: _At) -> Checked:
+        if not isinstance(value, list):
+            return at.error(f"must be a list, e.g. [a, b], got {_describe(value)}")
+        spec = at.spec
+        item_spec = Field(spec.name, item_type, spec.doc, required=spec.required)
+        items, errors = [], []
+        for i, item in enumerate(value):
+            clean, item_errors = _check_value(
+                item_spec, item, at.path, line_of(value, i) if isinstance(value, Seq) else at.line
+            )
+            items.append(clean)
+            errors += item_errors
+        return (tuple(items), []) if not errors else (None, errors)
+
+    return check
+
+
+def _record(value: Any, at: _At) -> Checked:
+    record = at.spec.record
+    assert record is not None
+    if not isinstance(value, Map):
+        names = ", ".join(f.name for f in record.fields)
+        return at.error(f"must be a mapping of fields ({names}), got {_describe(value)}")
+    clean, errors = check_record(value, record, at.path)
+    clean["lines"] = field_lines(value)
+    return (clean, []) if not errors else (None, errors)
+
+
+def _records(value: Any, at: _At) -> Checked:
+    record = at.spec.record
+    if not isinstance(value, list) or not value:
+        return at.error(f"must be a non-empty list of {record.name}s" if record else "must be a list")
+    assert record is not None
+    records, errors = [], []
+    for i, item in enumerate(value):
+        item_line = line_of(value, i) if isinstance(value, Seq) else at.line
+        if not isinstance(item, Map):
+            message = f"each of '{at.spec.name}' must be a mapping of fields, got {_describe(item)}"
+            errors.append(ContentError(at.path, item_line, message))
+            continue
+        clean, item_errors = check_record(item, record, at.path)
+        clean["lines"] = field_lines(item)
+        records.append(clean)
+        errors += item_errors
+    return (records, []) if not errors else (None, errors)
+
+
+CHECKERS: dict[str, Checker] = {
+    "text": _text,
+    "slug": _text_where(_slug, intern=True),
+    "letter": _text_where(_letter, intern=True),
+    "choice": _text_where(_choice, intern=True),
+    "language": _text_where(_language),
+    "url": _text_where(_url),
+    "date": _date,
+    "partial-date": _partial_date,
+    "slugs": _list_of("slug"),
+    "texts": _list_of("text"),
+    "record": _record,
+    "records": _records,
+}
+"""The checker of each type of value a ``schema.Field`` may have."""
+_LISTS = frozenset({"slugs", "texts", "records"})
+"""Types whose values are lists, limited to ``MAX_LIST_ITEMS`` items."""
 
 
 def check_record(raw: Map, record: Record, path: str) -> tuple[dict[str, Any], list[ContentError]]:
