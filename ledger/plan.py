@@ -21,9 +21,10 @@ from .lint import lint
 from .load import RawContent, load
 from .model import Site
 from .options import Options, TemplateError
+from .pages import jobs
 from .parallel import cpu_count
 from .recall import ONCE, Recall
-from .render import Job, jobs
+from .render import Job
 from .reuse.read import CachedReader
 from .reuse.session import Reuse
 from .revisions import Revision

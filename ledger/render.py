@@ -1,4 +1,4 @@
-"""Stage 4: turn the linked site into output files: ``{path: Job}``, each job making one file; pure, no I/O.
+"""Stage 4, how to make it: a page rendered from its ``Recipe`` (``pages.py`` lists them as ``Job``s); pure, no I/O.
 
 Links inside pages are relative (``../../threads/x/``) so the site works at any base path and
 from any static server; only canonical URLs, feeds and the sitemap use the absolute ``base_url``.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,18 +25,11 @@ from jinja2 import (
 from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Context
 
-from . import csp, export, feeds, github, history, projections, shows, timeline
-from .cache import tree_fingerprint
+from . import csp, github, history
 from .charts import step_chart
-from .deps import Dep
 from .fragments import Fragments
-from .link import Links, PageRefs
-from .markdown import render_body
-from .matrix import thread_matrix
-from .model import Controversy, Event, PartialDate, Proponent, Site, SiteConfig, Source, Thread
-from .projections import Row
-from .recall import ONCE, Recall
-from .revisions import Revision, history_url
+from .model import PartialDate, Proponent, SiteConfig, Source, Thread
+from .revisions import history_url
 from .schema import CONFIDENCE, STATUS
 
 Made = str | bytes | Iterator[bytes]
@@ -156,20 +149,6 @@ def compiled(templates: Path, fingerprint: str, bytecode: Path | None = None) ->
     return env
 
 
-def _description(c: Controversy) -> str:
-    return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
-
-
-def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
-    """The events citing each source, in timeline order (one pass: sources × events took minutes at 20,000)."""
-    citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
-    for event in site.events:
-        for sid in dict.fromkeys(event.sources):
-            if sid in citing:  # always, once validated
-                citing[sid].append(event)
-    return {sid: tuple(events) for sid, events in citing.items()}
-
-
 class Job(NamedTuple):
     """One output file: how to make it, and what it shows (``shows.py``: for rebuilding only what an edit touched).
 
@@ -219,40 +198,6 @@ class Build:
     remember: bool
 
 
-class Rows:
-    """Every controversy's ``Row`` (``rows()``), made the first time a page listing them is rendered in a process."""
-
-    def __init__(self, site: Site, links: Links) -> None:
-        self._site, self._links = site, links
-        self._rows: dict[str, Row] | None = None
-
-    def __call__(self) -> dict[str, Row]:
-        if self._rows is None:
-            self._rows = {slug: projections.row(c) for slug, c in self._site.controversies.items()}
-        return self._rows
-
-    def by_thread(self) -> dict[str, tuple[Row, ...]]:
-        """Each thread's rows, newest first (as ``link`` orders its controversies)."""
-        rows = self()
-        return {t: tuple(rows[c.slug] for c in cs) for t, cs in self._links.thread_controversies.items()}
-
-    def cited_by(self) -> dict[str, tuple[tuple[Row, int], ...]]:
-        """Each source's citing controversies, as (row, reference number) pairs (the number: in ``Row.cited``)."""
-        rows = self()
-        return {
-            sid: tuple((rows[x.controversy.slug], x.number) for x in xs) for sid, xs in self._links.cited_by.items()
-        }
-
-    def holding_counts(self) -> dict[str, int]:
-        """How many positions each proponent holds (from ``Row.holders``)."""
-        counts = dict.fromkeys(self._site.proponents, 0)
-        for row in self().values():
-            for holders in row.holders:
-                for slug in dict.fromkeys(holders):
-                    counts[slug] += 1
-        return counts
-
-
 STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
 """Templates of the pages that grow with the whole record: made in pieces (``in_pieces``), never whole."""
 
@@ -271,7 +216,7 @@ def in_pieces(text: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
         yield "".join(batch).encode("utf-8")
 
 
-def _page_made(recipe: Recipe, build: Build) -> Made:
+def page_made(recipe: Recipe, build: Build) -> Made:
     """The page ``recipe`` describes, rendered in ``build``.
 
     A page listing every record (``STREAMED``) is made in pieces: whole, the 20,000-source
@@ -310,157 +255,3 @@ def _named_undefined(pieces: Iterator[bytes], page_template: str) -> Iterator[by
         yield from pieces
     except UndefinedError as exc:
         raise _undefined_error(exc, page_template) from None
-
-
-def _controversy_recipe(
-    c: Controversy,
-    refs: PageRefs,
-    see_also: tuple[Controversy, ...],
-    thread: Thread,
-    revision: Revision | None,
-    events: tuple[Event, ...],
-) -> tuple[Recipe, str, tuple[str, ...]]:
-    neighbours = tuple(map(projections.neighbour, see_also))
-    page_deps, data_deps = shows.controversy(c, refs, neighbours, events)
-    context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
-    page = Page(f"controversies/{c.slug}/", c.title, _description(c))
-    recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
-    return recipe, f"data/controversies/{c.slug}.json", data_deps
-
-
-def _rows_of(rows: Rows, controversies: tuple[Controversy, ...]) -> tuple[Row, ...]:
-    every = rows()
-    return tuple(every[c.slug] for c in controversies)
-
-
-def jobs(
-    site: Site,
-    links: Links,
-    templates: Path,
-    revisions: Mapping[str, Revision] | None = None,
-    bytecode: Path | None = None,
-    recall: Recall = ONCE,
-) -> dict[str, Job]:
-    """Every output file of the site, keyed by its path under the output folder, not yet made.
-
-    ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
-    ``bytecode``: where compiled templates are kept between processes.
-    ``recall``: keeps a controversy's recipe, data file and deps, by the records they show; when it keeps
-    them for a next build (``serve``), jobs may keep what that build can reuse.
-    """
-    remember = recall.kept
-    env = compiled(templates, tree_fingerprint(templates), bytecode)
-    config = site.config
-    out: dict[str, Job] = {}
-    revisions = revisions or {}
-    events_of = timeline.by_controversy(site)
-
-    build = Build(Registries(config, site.threads, site.sources, site.proponents), env, remember)
-    rows = Rows(site, links)
-
-    def add(recipe: Recipe) -> None:
-        file = recipe.page.file
-        out[file] = Job(file, partial(_page_made, recipe, build), recipe.deps)
-
-    def page(
-        template: str,
-        page: Page,
-        deps: set[str] | frozenset[str] | tuple[str, ...],
-        lazy: Mapping[str, Callable[[], Any]] | None = None,
-        **context: Any,
-    ) -> None:
-        add(Recipe(template, page, deps if isinstance(deps, tuple) else shows.keys(deps), context, lazy or {}))
-
-    every = {Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every, Dep.SOURCE.every, Dep.EVENT.every}
-    shows.new_pass()
-    page(
-        "index.html",
-        Page("", config.title, config.description or config.tagline),
-        {Dep.THREAD.every, Dep.ROW.every},
-        lazy={"rows_by_thread": rows.by_thread},
-    )
-    for slug, thread in site.threads.items():
-        refs = links.refs[f"thread:{slug}"]
-        controversies = links.thread_controversies[slug]
-        events = timeline.of_thread(site, slug)
-        page(
-            "thread.html",
-            Page(f"threads/{slug}/", thread.title, thread.summary),
-            shows.thread(slug, refs, controversies, events),
-            thread=thread,
-            lazy={
-                "matrix": partial(thread_matrix, site, links, slug),
-                "body": partial(render_body, thread.body),
-                "rows": partial(_rows_of, rows, controversies),
-            },
-            refs=refs,
-            events=events,
-            revision=revisions.get(f"threads/{slug}.md"),
-        )
-        out[f"threads/{slug}/feed.xml"] = Job(
-            f"threads/{slug}/feed.xml",
-            partial(feeds.thread_feed, site, links, slug),
-            shows.thread_feed(slug, controversies),
-        )
-    for slug, c in site.controversies.items():
-        shown = (c, links.refs[slug], links.see_also[slug], site.threads[c.thread])
-        revision, events = revisions.get(f"controversies/{slug}.md"), events_of[slug]
-        recipe, data, data_deps = recall.recall(
-            "controversy recipe", (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
-        )
-        add(recipe)
-        out[data] = Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
-    page(
-        "proponents.html",
-        Page("proponents/", "Proponents", f"Everyone holding a position on {config.title}."),
-        {Dep.PROPONENT.every, Dep.ROW.every},
-        lazy={"counts": rows.holding_counts},
-    )
-    for slug, proponent in site.proponents.items():
-        description = proponent.description or f"Positions held by {proponent.name}."
-        holdings = links.holdings[slug]
-        page(
-            "proponent.html",
-            Page(f"proponents/{slug}/", proponent.name, description),
-            shows.proponent(slug, holdings),
-            proponent=proponent,
-            holdings=holdings,
-            refs=links.refs,
-        )
-    page(
-        "sources.html",
-        Page("sources/", "Sources", f"Every source cited on {config.title}."),
-        {Dep.SOURCE.every, Dep.ROW.every, Dep.EVENT.every},
-        lazy={"events_citing": partial(_events_citing, site), "cited_by": rows.cited_by},
-    )
-    on_timeline = {Dep.EVENT.every, Dep.THREAD.every} | {Dep.SOURCE(s) for e in site.events for s in e.sources}
-    on_timeline |= {Dep.ROW(slug) for e in site.events for slug in e.controversies}
-    for path, title, description, context in timeline.pages(site):
-        page("timeline.html", Page(path, title, description), on_timeline, lazy={"rows": rows}, **context)
-    page(
-        "updates.html",
-        Page("updates/", "Updates", f"Every change on the record of {config.title}, newest first."),
-        {Dep.CONTROVERSY.every},
-        lazy={"updates": partial(history.updates, site.controversies.values())},
-    )
-    page("search.html", Page("search/", "Search", f"Search {config.title}."), set())
-    page("404.html", Page("404.html", "Page not found", "This page does not exist."), set(), absolute_urls=True)
-
-    for kind, file in feeds.FEED_FILES.items():
-        out[file] = Job(file, partial(feeds.site_feed, site, kind), shows.keys([Dep.ENTRY.every]))
-    out["data/ledger.json"] = Job(
-        "data/ledger.json",
-        partial(export.ledger_file, site, links, events_of, recall),
-        shows.keys(every | {Dep.BODY.every}),
-    )
-
-    def sitemap() -> str:  # every page but the search form: no page for search engines (it is noindex too)
-        lastmod = {f"controversies/{slug}/": row.updated.isoformat() for slug, row in rows().items()}
-        listed = (path for path in out if path.endswith("index.html") and path != "search/index.html")
-        pages = sorted(path.removesuffix("index.html") for path in listed)
-        return env.get_template("sitemap.xml").render(site=build.site, pages=[(p, lastmod.get(p)) for p in pages])
-
-    out["sitemap.xml"] = Job("sitemap.xml", sitemap, shows.keys(every - {Dep.CONTROVERSY.every} | {Dep.ROW.every}))
-    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url.rstrip('/')}/sitemap.xml\n"
-    out["robots.txt"] = Job("robots.txt", lambda: robots, ())
-    return out

@@ -5,7 +5,7 @@ body); a file given one of its projections instead (``projections.py``) depends 
 alone. The site's configuration, templates and engine are everyone's dependency and are not listed.
 
 ``serve`` rebuilds after every save: the keys of a page whose records are the very objects of the
-previous build are looked up (``memo.py``), not listed again, so listing them costs what the edit touched.
+previous build are recalled (``recall.py``), not listed again, so listing them costs what the edit touched.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from functools import partial
 
 from .deps import Dep
 from .link import Holding, PageRefs
-from .memo import Memo
 from .model import Controversy, Event
 from .projections import Neighbour, key
+from .recall import ONCE, Recall
 
 Deps = tuple[str, ...]
 
@@ -31,29 +31,10 @@ def keys(shown: Iterable[str]) -> Deps:
     return tuple(dict.fromkeys(map(sys.intern, shown)))
 
 
-_controversies: Memo[tuple[Deps, Deps]] = Memo()
-"""What a controversy's page and data file show, by controversy."""
-_lists: Memo[Deps] = Memo()
-"""What a thread's page and feed and a proponent's page show, by the lists ``link`` made them (the same
-objects in ``serve`` when no controversy in them changed)."""
-
-
-def new_pass() -> None:
-    """A build starts: what the previous one looked up is kept for it, the rest forgotten."""
-    _controversies.new_pass()
-    _lists.new_pass()
-
-
 def controversy(
     c: Controversy, refs: PageRefs, see_also: tuple[Neighbour, ...], events: tuple[Event, ...]
 ) -> tuple[Deps, Deps]:
     """The ``deps`` of a controversy's page and of its data file (given its See also neighbours' projections)."""
-    return _controversies.get((c, refs, see_also), events, partial(_controversy, c, refs, see_also, events))
-
-
-def _controversy(
-    c: Controversy, refs: PageRefs, see_also: tuple[Neighbour, ...], events: tuple[Event, ...]
-) -> tuple[Deps, Deps]:
     slug = c.slug
     shown = {Dep.CONTROVERSY(slug), Dep.BODY(slug), *(Dep.SOURCE(r.source.id) for r in refs.references)}
     shown |= {key(other) for other in see_also} | {Dep.PROPONENT(s) for p in c.positions for s in p.proponents}
@@ -62,11 +43,17 @@ def _controversy(
     return keys(page), keys(shown | {Dep.SOURCE(s) for e in events for s in e.sources})
 
 
-def thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]) -> Deps:
-    """The ``deps`` of a thread's page."""
-    return _lists.get(
-        (refs, controversies), ("thread", slug, events), partial(_thread, slug, refs, controversies, events)
-    )
+def thread(
+    slug: str,
+    refs: PageRefs,
+    controversies: tuple[Controversy, ...],
+    events: tuple[Event, ...],
+    recall: Recall = ONCE,
+) -> Deps:
+    """The ``deps`` of a thread's page, recalled by the lists ``link`` made it (the same objects in ``serve``
+    when no controversy in them changed)."""
+    made = partial(_thread, slug, refs, controversies, events)
+    return recall.recall("thread deps", (refs, controversies), (slug, events), made)
 
 
 def _thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], events: tuple[Event, ...]) -> Deps:
@@ -76,18 +63,18 @@ def _thread(slug: str, refs: PageRefs, controversies: tuple[Controversy, ...], e
     return keys(shown | {Dep.PROPONENT(s) for c in controversies for p in c.positions for s in p.proponents})
 
 
-def thread_feed(slug: str, controversies: tuple[Controversy, ...]) -> Deps:
+def thread_feed(slug: str, controversies: tuple[Controversy, ...], recall: Recall = ONCE) -> Deps:
     """The ``deps`` of a thread's feed: its channel (the thread) and the entries of its controversies."""
-    return _lists.get((controversies,), ("feed", slug), partial(_thread_feed, slug, controversies))
+    return recall.recall("thread feed deps", (controversies,), slug, partial(_thread_feed, slug, controversies))
 
 
 def _thread_feed(slug: str, controversies: tuple[Controversy, ...]) -> Deps:
     return keys([Dep.THREAD(slug), *(Dep.ENTRY(c.slug) for c in controversies)])
 
 
-def proponent(slug: str, holdings: tuple[Holding, ...]) -> Deps:
+def proponent(slug: str, holdings: tuple[Holding, ...], recall: Recall = ONCE) -> Deps:
     """The ``deps`` of a proponent's page."""
-    return _lists.get((holdings,), ("proponent", slug), partial(_proponent, slug, holdings))
+    return recall.recall("proponent deps", (holdings,), slug, partial(_proponent, slug, holdings))
 
 
 def _proponent(slug: str, holdings: tuple[Holding, ...]) -> Deps:

@@ -196,13 +196,13 @@ def test_pages_listing_every_record_are_made_in_pieces_that_join_to_the_whole_pa
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The bibliography of a large record is never one string in a worker; its bytes are the rendered page's."""
-    from ledger import render
+    from ledger import pages, render
     from ledger.link import link
     from ledger.pipeline import PROJECT
     from ledger.plan import check
 
     site, _ = check(Options(content=PROJECT / "content"))
-    made = render.jobs(site, link(site), PROJECT / "templates")
+    made = pages.jobs(site, link(site), PROJECT / "templates")
     streamed = {file: made[file].make() for file in ("sources/index.html", "index.html", "updates/index.html")}
     assert not any(isinstance(pieces, str | bytes) for pieces in streamed.values())
     monkeypatch.setattr(render, "STREAMED", frozenset())

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ledger import render, shows
+from ledger import pages, render, shows
 from ledger.deps import Dep
 from ledger.link import link
 from ledger.pipeline import PROJECT, Options
@@ -18,7 +18,7 @@ from ledger.plan import check
 def made() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Every page of the shipped site: (its HTML, its deps)."""
     site, _ = check(Options(content=PROJECT / "content"))
-    jobs = render.jobs(site, link(site), PROJECT / "templates")
+    jobs = pages.jobs(site, link(site), PROJECT / "templates")
     return {
         file: (render.file_bytes(job.make()).decode("utf-8"), job.deps)
         for file, job in jobs.items()

@@ -1,0 +1,295 @@
+"""Stage 4, what to make: every output file of a site as a ``render.Job``, listed by one small function per kind.
+
+``jobs`` walks ``KINDS`` in order; each function lists the files of one kind of page (or feed, or data
+file) from a ``Listing`` of the build, with what each shows (``shows.py``). Adding a kind of page is
+adding a function to the list. Nothing is rendered here: a job renders its file when it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from . import export, feeds, history, projections, shows, timeline
+from .cache import tree_fingerprint
+from .deps import Dep
+from .link import Links, PageRefs
+from .markdown import render_body
+from .matrix import thread_matrix
+from .model import Controversy, Event, Site, Thread
+from .projections import Row
+from .recall import ONCE, Recall
+from .render import Build, Job, Page, Recipe, Registries, compiled, page_made
+from .revisions import Revision
+
+EVERY = frozenset({Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every, Dep.SOURCE.every, Dep.EVENT.every})
+"""A file showing every record of every kind (the sitemap, ``ledger.json``)."""
+
+
+class Rows:
+    """Every controversy's ``Row`` (``rows()``), made the first time a page listing them is rendered in a process."""
+
+    def __init__(self, site: Site, links: Links) -> None:
+        self._site, self._links = site, links
+        self._rows: dict[str, Row] | None = None
+
+    def __call__(self) -> dict[str, Row]:
+        if self._rows is None:
+            self._rows = {slug: projections.row(c) for slug, c in self._site.controversies.items()}
+        return self._rows
+
+    def of(self, controversies: tuple[Controversy, ...]) -> tuple[Row, ...]:
+        rows = self()
+        return tuple(rows[c.slug] for c in controversies)
+
+    def by_thread(self) -> dict[str, tuple[Row, ...]]:
+        """Each thread's rows, newest first (as ``link`` orders its controversies)."""
+        return {slug: self.of(controversies) for slug, controversies in self._links.thread_controversies.items()}
+
+    def cited_by(self) -> dict[str, tuple[tuple[Row, int], ...]]:
+        """Each source's citing controversies, as (row, reference number) pairs (the number: in ``Row.cited``)."""
+        rows, cited_by = self(), self._links.cited_by
+        return {sid: tuple((rows[x.controversy.slug], x.number) for x in xs) for sid, xs in cited_by.items()}
+
+    def holding_counts(self) -> dict[str, int]:
+        """How many positions each proponent holds (from ``Row.holders``)."""
+        counts = dict.fromkeys(self._site.proponents, 0)
+        for row in self().values():
+            for holders in row.holders:
+                for slug in dict.fromkeys(holders):
+                    counts[slug] += 1
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the kinds of page of one build are listed from."""
+
+    site: Site
+    links: Links
+    build: Build
+    rows: Rows
+    revisions: Mapping[str, Revision]
+    events_of: dict[str, tuple[Event, ...]]
+    """Each controversy's events, in timeline order."""
+    recall: Recall
+    """Keeps a controversy's recipe, data file and deps, and the deps of lists, by the records they show."""
+    listed: dict[str, Job]
+    """Every job listed so far: all of them by the time any is made (the sitemap lists the pages)."""
+
+
+def _page(
+    listing: Listing,
+    template: str,
+    page: Page,
+    deps: set[str] | frozenset[str] | tuple[str, ...],
+    lazy: Mapping[str, Callable[[], Any]] | None = None,
+    **context: Any,
+) -> Job:
+    recipe = Recipe(template, page, deps if isinstance(deps, tuple) else shows.keys(deps), context, lazy or {})
+    return _job(recipe, listing.build)
+
+
+def _job(recipe: Recipe, build: Build) -> Job:
+    return Job(recipe.page.file, partial(page_made, recipe, build), recipe.deps)
+
+
+def _index(listing: Listing) -> Iterator[Job]:
+    config = listing.site.config
+    page = Page("", config.title, config.description or config.tagline)
+    rows = {"rows_by_thread": listing.rows.by_thread}
+    yield _page(listing, "index.html", page, {Dep.THREAD.every, Dep.ROW.every}, rows)
+
+
+def _threads(listing: Listing) -> Iterator[Job]:
+    """Each thread's page and feed."""
+    site, links = listing.site, listing.links
+    for slug, thread in site.threads.items():
+        refs = links.refs[f"thread:{slug}"]
+        controversies = links.thread_controversies[slug]
+        events = timeline.of_thread(site, slug)
+        lazy = {
+            "matrix": partial(thread_matrix, site, links, slug),
+            "body": partial(render_body, thread.body),
+            "rows": partial(listing.rows.of, controversies),
+        }
+        page = Page(f"threads/{slug}/", thread.title, thread.summary)
+        deps = shows.thread(slug, refs, controversies, events, listing.recall)
+        revision = listing.revisions.get(f"threads/{slug}.md")
+        yield _page(
+            listing, "thread.html", page, deps, lazy, thread=thread, refs=refs, events=events, revision=revision
+        )
+        feed = f"threads/{slug}/feed.xml"
+        yield Job(
+            feed, partial(feeds.thread_feed, site, links, slug), shows.thread_feed(slug, controversies, listing.recall)
+        )
+
+
+def _description(c: Controversy) -> str:
+    return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
+
+
+def _controversy_recipe(
+    c: Controversy,
+    refs: PageRefs,
+    see_also: tuple[Controversy, ...],
+    thread: Thread,
+    revision: Revision | None,
+    events: tuple[Event, ...],
+) -> tuple[Recipe, str, tuple[str, ...]]:
+    neighbours = tuple(map(projections.neighbour, see_also))
+    page_deps, data_deps = shows.controversy(c, refs, neighbours, events)
+    context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
+    page = Page(f"controversies/{c.slug}/", c.title, _description(c))
+    recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
+    return recipe, f"data/controversies/{c.slug}.json", data_deps
+
+
+def _controversies(listing: Listing) -> Iterator[Job]:
+    """Each controversy's page and data file."""
+    site, links = listing.site, listing.links
+    for slug, c in site.controversies.items():
+        shown = (c, links.refs[slug], links.see_also[slug], site.threads[c.thread])
+        revision, events = listing.revisions.get(f"controversies/{slug}.md"), listing.events_of[slug]
+        recipe, data, data_deps = listing.recall.recall(
+            "controversy recipe", (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
+        )
+        yield _job(recipe, listing.build)
+        yield Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
+
+
+def _proponent_list(listing: Listing) -> Iterator[Job]:
+    page = Page("proponents/", "Proponents", f"Everyone holding a position on {listing.site.config.title}.")
+    counts = {"counts": listing.rows.holding_counts}
+    yield _page(listing, "proponents.html", page, {Dep.PROPONENT.every, Dep.ROW.every}, counts)
+
+
+def _proponents(listing: Listing) -> Iterator[Job]:
+    """Each proponent's page."""
+    for slug, proponent in listing.site.proponents.items():
+        description = proponent.description or f"Positions held by {proponent.name}."
+        holdings = listing.links.holdings[slug]
+        page = Page(f"proponents/{slug}/", proponent.name, description)
+        deps = shows.proponent(slug, holdings, listing.recall)
+        refs = listing.links.refs
+        yield _page(listing, "proponent.html", page, deps, proponent=proponent, holdings=holdings, refs=refs)
+
+
+def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
+    """The events citing each source, in timeline order (one pass: sources × events took minutes at 20,000)."""
+    citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
+    for event in site.events:
+        for sid in dict.fromkeys(event.sources):
+            if sid in citing:  # always, once validated
+                citing[sid].append(event)
+    return {sid: tuple(events) for sid, events in citing.items()}
+
+
+def _sources(listing: Listing) -> Iterator[Job]:
+    site = listing.site
+    page = Page("sources/", "Sources", f"Every source cited on {site.config.title}.")
+    lazy = {"events_citing": partial(_events_citing, site), "cited_by": listing.rows.cited_by}
+    yield _page(listing, "sources.html", page, {Dep.SOURCE.every, Dep.ROW.every, Dep.EVENT.every}, lazy)
+
+
+def _timelines(listing: Listing) -> Iterator[Job]:
+    """The timeline, and each thread's."""
+    site = listing.site
+    shown = {Dep.EVENT.every, Dep.THREAD.every} | {Dep.SOURCE(s) for e in site.events for s in e.sources}
+    shown |= {Dep.ROW(slug) for e in site.events for slug in e.controversies}
+    deps = shows.keys(shown)
+    for path, title, description, context in timeline.pages(site):
+        yield _page(listing, "timeline.html", Page(path, title, description), deps, {"rows": listing.rows}, **context)
+
+
+def _updates(listing: Listing) -> Iterator[Job]:
+    site = listing.site
+    page = Page("updates/", "Updates", f"Every change on the record of {site.config.title}, newest first.")
+    updates = {"updates": partial(history.updates, site.controversies.values())}
+    yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every}, updates)
+
+
+def _search(listing: Listing) -> Iterator[Job]:
+    yield _page(listing, "search.html", Page("search/", "Search", f"Search {listing.site.config.title}."), set())
+
+
+def _not_found(listing: Listing) -> Iterator[Job]:
+    page = Page("404.html", "Page not found", "This page does not exist.")
+    yield _page(listing, "404.html", page, set(), absolute_urls=True)
+
+
+def _site_feeds(listing: Listing) -> Iterator[Job]:
+    for kind, file in feeds.FEED_FILES.items():
+        yield Job(file, partial(feeds.site_feed, listing.site, kind), shows.keys([Dep.ENTRY.every]))
+
+
+def _ledger_data(listing: Listing) -> Iterator[Job]:
+    made = partial(export.ledger_file, listing.site, listing.links, listing.events_of, listing.recall)
+    yield Job("data/ledger.json", made, shows.keys(EVERY | {Dep.BODY.every}))
+
+
+def _sitemap_xml(listing: Listing) -> str:
+    """Every page but the search form (no page for search engines: it is noindex too), with a controversy's date."""
+    lastmod = {f"controversies/{slug}/": row.updated.isoformat() for slug, row in listing.rows().items()}
+    pages = (path for path in listing.listed if path.endswith("index.html") and path != "search/index.html")
+    paths = sorted(path.removesuffix("index.html") for path in pages)
+    template = listing.build.env.get_template("sitemap.xml")
+    return template.render(site=listing.build.site, pages=[(p, lastmod.get(p)) for p in paths])
+
+
+def _sitemap(listing: Listing) -> Iterator[Job]:
+    deps = shows.keys(EVERY - {Dep.CONTROVERSY.every} | {Dep.ROW.every})
+    yield Job("sitemap.xml", partial(_sitemap_xml, listing), deps)
+
+
+def _robots(listing: Listing) -> Iterator[Job]:
+    robots = f"User-agent: *\nAllow: /\nSitemap: {listing.site.config.base_url.rstrip('/')}/sitemap.xml\n"
+    yield Job("robots.txt", partial(str, robots), ())
+
+
+KINDS: tuple[tuple[str, Callable[[Listing], Iterator[Job]]], ...] = (
+    ("index", _index),
+    ("threads", _threads),
+    ("controversies", _controversies),
+    ("proponent list", _proponent_list),
+    ("proponents", _proponents),
+    ("sources", _sources),
+    ("timelines", _timelines),
+    ("updates", _updates),
+    ("search", _search),
+    ("not found", _not_found),
+    ("site feeds", _site_feeds),
+    ("ledger data", _ledger_data),
+    ("sitemap", _sitemap),
+    ("robots", _robots),
+)
+"""Each kind of output file, by name, and the function listing its jobs; in the order they are listed."""
+
+
+def jobs(
+    site: Site,
+    links: Links,
+    templates: Path,
+    revisions: Mapping[str, Revision] | None = None,
+    bytecode: Path | None = None,
+    recall: Recall = ONCE,
+) -> dict[str, Job]:
+    """Every output file of the site, keyed by its path under the output folder, not yet made.
+
+    ``revisions`` (from git, keyed by path under content/) adds "last changed" lines; without it pages omit them.
+    ``bytecode``: where compiled templates are kept between processes.
+    ``recall``: keeps what listing the jobs derived from records, by the records; when it keeps them for a
+    next build (``serve``), jobs may keep what that build can reuse.
+    """
+    env = compiled(templates, tree_fingerprint(templates), bytecode)
+    build = Build(Registries(site.config, site.threads, site.sources, site.proponents), env, recall.kept)
+    listed: dict[str, Job] = {}
+    events_of = timeline.by_controversy(site)
+    listing = Listing(site, links, build, Rows(site, links), revisions or {}, events_of, recall, listed)
+    for _, kind in KINDS:
+        for job in kind(listing):
+            listed[job.file] = job
+    return listed
