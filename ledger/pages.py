@@ -30,20 +30,23 @@ EVERY = frozenset({Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every,
 
 
 class Rows:
-    """Every controversy's ``Row`` (``rows()``), made the first time a page listing them is rendered in a process."""
+    """Controversies' ``Row``s, each made the first time a page listing it is rendered in a process."""
 
     def __init__(self, site: Site, links: Links) -> None:
         self._site, self._links = site, links
-        self._rows: dict[str, Row] | None = None
+        self._rows: dict[str, Row] = {}
+
+    def row(self, c: Controversy) -> Row:
+        if (found := self._rows.get(c.slug)) is None:
+            found = self._rows[c.slug] = projections.row(c)
+        return found
 
     def __call__(self) -> dict[str, Row]:
-        if self._rows is None:
-            self._rows = {slug: projections.row(c) for slug, c in self._site.controversies.items()}
-        return self._rows
+        """Every controversy's row, by slug."""
+        return {slug: self.row(c) for slug, c in self._site.controversies.items()}
 
     def of(self, controversies: tuple[Controversy, ...]) -> tuple[Row, ...]:
-        rows = self()
-        return tuple(rows[c.slug] for c in controversies)
+        return tuple(map(self.row, controversies))
 
     def by_thread(self) -> dict[str, tuple[Row, ...]]:
         """Each thread's rows, newest first (as ``link`` orders its controversies)."""
@@ -51,8 +54,8 @@ class Rows:
 
     def cited_by(self) -> dict[str, tuple[tuple[Row, int], ...]]:
         """Each source's citing controversies, as (row, reference number) pairs (the number: in ``Row.cited``)."""
-        rows, cited_by = self(), self._links.cited_by
-        return {sid: tuple((rows[x.controversy.slug], x.number) for x in xs) for sid, xs in cited_by.items()}
+        row, cited_by = self.row, self._links.cited_by
+        return {sid: tuple((row(x.controversy), x.number) for x in xs) for sid, xs in cited_by.items()}
 
     def holding_counts(self) -> dict[str, int]:
         """How many positions each proponent holds (from ``Row.holders``)."""

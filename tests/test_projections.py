@@ -88,3 +88,21 @@ def test_a_field_newly_shown_is_never_stale(
     report = build(options)
     assert report.patched == serve
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
+
+
+@pytest.mark.parametrize(
+    ("reach", "named"),
+    [("site.controversies|length", "'controversies'"), ("links.thread_controversies|length", "'links'")],
+)
+def test_a_listing_template_cannot_reach_the_controversies_around_its_rows(
+    tmp_path: Path, reach: str, named: str
+) -> None:
+    """Every template's ``site`` holds the configuration and registries, not the controversies, and no ``links``:
+    a listing reaching for whole controversies fails the build, naming the template, instead of going stale."""
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    replace(templates / "index.html", "<h1>{{ site.config.title }}</h1>", "<h1>{{ " + reach + " }}</h1>")
+    with pytest.raises(Exception) as failure:
+        build(Options(content=SHIPPED, out=tmp_path / "site", templates=templates, search=False))
+    assert named in str(failure.value) and "index.html:4: template error" in str(failure.value)
+    assert not (tmp_path / "site").exists()
