@@ -15,6 +15,7 @@ import pytest
 
 from ledger import feeds
 from ledger.pipeline import Options, build
+from ledger.reuse.session import BuildSession
 
 from .helpers import PROJECT, SHIPPED, tree_digest
 from .test_incremental import link_see_also, replace, scratch_build
@@ -77,15 +78,16 @@ def test_a_field_newly_shown_is_never_stale(
     (content / "threads" / "second-thread.md").write_text(thread.replace('title: "The ', 'title: "Another: '))
     show, named, _ = SURFACES[surface]
     show(templates, field, monkeypatch)
-    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", memory=serve)
+    options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession() if serve else None  # as serve holds one
     try:
-        build(options)
+        build(options, session)
     except Exception as exc:  # a field its projection lacks: the build stops, saying which and where
         assert f"'{field}'" in str(exc) and named in str(exc), exc
         assert not out.exists()
         return
     edit_field(content, field)
-    report = build(options)
+    report = build(options, session)
     assert report.patched == serve
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
 
