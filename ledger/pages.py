@@ -199,13 +199,18 @@ def _sources(listing: Listing) -> Iterator[Job]:
 
 
 def _timelines(listing: Listing) -> Iterator[Job]:
-    """The timeline, and each thread's."""
+    """The timeline, and each thread's: given the rows of the controversies its events bear on, and no other."""
     site = listing.site
+    on_events = tuple(dict.fromkeys(slug for e in site.events for slug in e.controversies))
     shown = {Dep.EVENT.every, Dep.THREAD.every} | {Dep.SOURCE(s) for e in site.events for s in e.sources}
-    shown |= {Dep.ROW(slug) for e in site.events for slug in e.controversies}
-    deps = shows.keys(shown)
+    deps = shows.keys(shown | {Dep.ROW(slug) for slug in on_events})
+    lazy = {"rows": partial(_rows_by_slug, listing.rows, tuple(site.controversies[slug] for slug in on_events))}
     for path, title, description, context in timeline.pages(site):
-        yield _page(listing, "timeline.html", Page(path, title, description), deps, {"rows": listing.rows}, **context)
+        yield _page(listing, "timeline.html", Page(path, title, description), deps, lazy, **context)
+
+
+def _rows_by_slug(rows: Rows, controversies: tuple[Controversy, ...]) -> dict[str, Row]:
+    return {c.slug: rows.row(c) for c in controversies}
 
 
 def _updates(listing: Listing) -> Iterator[Job]:
