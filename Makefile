@@ -21,7 +21,7 @@ lock:
 	$(PYTHON) -m venv $(VENV)-lock
 	$(VENV)-lock/bin/python -m pip install --quiet uv
 	UV_CUSTOM_COMPILE_COMMAND="make lock" $(VENV)-lock/bin/uv pip compile --quiet --universal --generate-hashes \
-	  --extra test --extra dev --index-url https://pypi.org/simple $(UV_ARGS) --output-file $(LOCK) pyproject.toml
+	  --extra test --extra dev $(UV_ARGS) --output-file $(LOCK) pyproject.toml
 
 serve: $(VENV)/.installed ## build the shipped content and serve it with live reload
 	$(PY) build.py serve --port $(PORT)
