@@ -147,6 +147,7 @@ def test_diff_lists_removals_registry_edits_see_also_and_timeline(repo: Path, ru
     (repo / "content/events.yaml").write_text(events)
     commit(repo, "an event")
     edit(repo, "controversies/first.md", "see_also: [second]\n", "")
+    edit(repo, "controversies/first.md", "Still open [@post-two].", "Closing [@post-two].")
     edit(repo, "sources.yaml", "https://", "https://mirror.")
     edit(repo, "events.yaml", "title: A launch", "title: A delayed launch")
     (repo / "content/proponents.yaml").write_text(
@@ -156,6 +157,7 @@ def test_diff_lists_removals_registry_edits_see_also_and_timeline(repo: Path, ru
     code, out, err = run(repo, "diff", "HEAD")
     assert (code, err) == (0, ""), err
     assert "  - see also removed: second" in out
+    assert "  ~ body edited: Status" in out  # the section, not the whole body
     assert "  + position A proponent added: carol" in out
     assert "  + added carol: “Carol”" in out
     assert "  ~ launch title: “A launch” → “A delayed launch”" in out
