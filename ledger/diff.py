@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from .errors import ContentError
 from .load import display_path
-from .model import Controversy, Event, HistoryEntry, Position, Proponent, Site, Source
+from .model import Controversy, Event, HistoryEntry, Position, Proponent, Site, Source, Thread
 from .timeline import EVENTS_FILE
 
 
@@ -49,8 +49,9 @@ class Kind(StrEnum):
     ENTRY_EDITED = "edited"
 
 
-SOURCES, PROPONENTS, TIMELINE = "sources.yaml", "proponents.yaml", EVENTS_FILE
-"""The groups of changes that are not a controversy's: the registries and the timeline."""
+SOURCES, PROPONENTS, TIMELINE, THREADS = "sources.yaml", "proponents.yaml", EVENTS_FILE, "threads"
+"""The groups of changes that are not a controversy's: the registries, the timeline and the threads."""
+REGISTRIES = (SOURCES, PROPONENTS, TIMELINE, THREADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ class Change:
 
 
 def changes(old: Site, new: Site) -> list[Change]:
-    """Every change from ``old`` to ``new``: controversies by slug, then sources, proponents and the timeline."""
+    """Every change from ``old`` to ``new``: controversies by slug, then the registries and threads."""
     found: list[Change] = []
     for slug in sorted(old.controversies.keys() | new.controversies.keys()):
         was, now = old.controversies.get(slug), new.controversies.get(slug)
@@ -85,6 +86,7 @@ def changes(old: Site, new: Site) -> list[Change]:
     found += _registry(
         TIMELINE, "Timeline", {e.id: e for e in old.events}, {e.id: e for e in new.events}, _event_summary, new
     )
+    found += _registry(THREADS, "Threads", old.threads, new.threads, _thread_summary, new)
     return found
 
 
@@ -227,18 +229,28 @@ def _registry(group: str, heading: str, old: dict, new: dict, summary, site: Sit
             item = now or was
             title, date, url = summary(item)
             kind = Kind.ENTRY_ADDED if was is None else Kind.ENTRY_REMOVED
-            line = item.line if now is not None else 0
+            line = getattr(item, "line", 1) if now is not None else 0
             out.append(Change(group, heading, kind, key, after=title, date=date, url=url, path=path, line=line))
             continue
         for f in fields(now):
-            if f.name in ("line", "lines") or not f.compare:
+            if f.name in ("line", "lines", "path", "body") or not f.compare:
                 continue
             b, a = getattr(was, f.name), getattr(now, f.name)
             if b != a:
                 title, date, url = summary(now)
                 out.append(
                     Change(
-                        group, heading, Kind.ENTRY_EDITED, key, _value(b), _value(a), f.name, date, url, path, now.line
+                        group,
+                        heading,
+                        Kind.ENTRY_EDITED,
+                        key,
+                        _value(b),
+                        _value(a),
+                        f.name,
+                        date,
+                        url,
+                        path,
+                        getattr(now, "line", 1),
                     )
                 )
     return out
@@ -260,6 +272,10 @@ def _source_summary(s: Source) -> tuple[str, str | None, str | None]:
 
 def _proponent_summary(p: Proponent) -> tuple[str, str | None, str | None]:
     return p.name, None, p.url
+
+
+def _thread_summary(t: Thread) -> tuple[str, str | None, str | None]:
+    return t.title, t.opened.isoformat(), None
 
 
 def _event_summary(e: Event) -> tuple[str, str | None, str | None]:

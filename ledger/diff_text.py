@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from itertools import groupby
 from urllib.parse import quote
 
-from .diff import PROPONENTS, SOURCES, TIMELINE, Change, Kind
+from .diff import PROPONENTS, REGISTRIES, SOURCES, THREADS, TIMELINE, Change, Kind
 
 MARKS = {"added": "+", "removed": "-"}
 """Text output: + for what arrived, - for what left, ~ for what changed."""
@@ -34,7 +34,7 @@ def _plain_link(title: str, url: str | None) -> str:
 def _line(c: Change, esc=lambda s: s, link=_plain_link, code=lambda s: s) -> str:
     """One change in words; ``esc`` and ``link`` make those words safe Markdown when asked."""
     q = lambda text: esc(_quoted(text))  # noqa: E731
-    if c.group in (SOURCES, PROPONENTS, TIMELINE):
+    if c.group in REGISTRIES:
         if c.kind == Kind.ENTRY_EDITED:
             where = f" ({link(esc('at'), c.url)})" if c.url and c.detail != "url" else ""
             return f"{code(c.subject)} {c.detail}: {q(c.before)} → {q(c.after)}{where}"
@@ -70,9 +70,9 @@ def _groups(changes: Iterable[Change]) -> list[tuple[Change, list[Change]]]:
 
 def summary(changes: list[Change]) -> str:
     """``2 controversies changed, 1 source added`` — the count a reviewer reads first."""
-    groups = {c.group for c in changes if c.group not in (SOURCES, PROPONENTS, TIMELINE)}
+    groups = {c.group for c in changes if c.group not in REGISTRIES}
     parts = [f"{len(groups)} controvers{'y' if len(groups) == 1 else 'ies'} changed"] if groups else []
-    for group, noun in ((SOURCES, "source"), (PROPONENTS, "proponent"), (TIMELINE, "event")):
+    for group, noun in ((SOURCES, "source"), (PROPONENTS, "proponent"), (TIMELINE, "event"), (THREADS, "thread")):
         for kind in (Kind.ENTRY_ADDED, Kind.ENTRY_REMOVED, Kind.ENTRY_EDITED):
             n = len({c.subject for c in changes if c.group == group and c.kind == kind})
             if n:

@@ -154,9 +154,11 @@ def test_diff_lists_removals_registry_edits_see_also_and_timeline(repo: Path, ru
         (repo / "content/proponents.yaml").read_text() + "carol:\n  name: Carol\n  kind: person\n"
     )
     edit(repo, "controversies/first.md", "proponents: [alice]", "proponents: [alice, carol]")
+    edit(repo, "threads/main-thread.md", "title: ", "title: Renamed, ")
     code, out, err = run(repo, "diff", "HEAD")
     assert (code, err) == (0, ""), err
     assert "  - see also removed: second" in out
+    assert "Threads (content/threads)" in out and "  ~ main-thread title: “" in out
     assert "  ~ body edited: Status" in out  # the section, not the whole body
     assert "  + position A proponent added: carol" in out
     assert "  + added carol: “Carol”" in out
