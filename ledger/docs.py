@@ -24,6 +24,7 @@ TYPES = {
     "date": "date `YYYY-MM-DD`",
     "partial-date": "date `YYYY-MM-DD`, `YYYY-MM` or `YYYY`",
     "url": "`https://` URL",
+    "snapshot-url": "web archive snapshot URL: `https://web.archive.org/web/<YYYYMMDDhhmmss>/<url>` or `https://archive.ph/<id>`",
 }
 
 HEADER = """# Content format

@@ -41,6 +41,9 @@ def _source(s: Source) -> dict[str, Any]:
             "date": s.date.iso if s.date else None,
             "undated": s.undated,
             "url": s.url,
+            "archived": s.archived,
+            "accessed": s.accessed.isoformat() if s.accessed else None,
+            "url_status": s.url_status,
             "note": s.note,
             "reliability": s.reliability,
         }

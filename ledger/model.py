@@ -26,6 +26,10 @@ MONTHS = (
 )
 
 
+WAYBACK = "https://web.archive.org/web/"
+"""How a Wayback Machine snapshot URL starts; its timestamp follows."""
+
+
 def line_in(lines: Mapping[str, int], key: str, default: int) -> int:
     """Line of ``key`` (``sources.1`` falls back to ``sources``), else ``default``: for cross-reference messages."""
     return lines.get(key) or lines.get(key.split(".")[0]) or default
@@ -229,6 +233,9 @@ class Source:
     date: PartialDate | None = None
     undated: str | None = None
     url: str | None = None
+    archived: str | None = None
+    accessed: dt.date | None = None
+    url_status: str | None = None
     note: str | None = None
     reliability: str | None = None
     line: int = 0
@@ -237,6 +244,20 @@ class Source:
     def display(self) -> str:
         """The short text shown where the source is cited."""
         return self.label or self.title
+
+    @property
+    def link(self) -> str | None:
+        """Where the title links: the archived copy once the URL is dead or usurped, as Wikipedia does; a
+        dead URL without one is still linked (marked dead), a usurped one never (it serves something else)."""
+        if self.url_status in ("dead", "usurped") and self.archived:
+            return self.archived
+        return None if self.url_status == "usurped" else self.url
+
+    @property
+    def archived_on(self) -> dt.date | None:
+        """The day of a Wayback Machine snapshot, read from its URL (archive.today's short links do not say)."""
+        stamp = (self.archived or "").removeprefix(WAYBACK)[:8]
+        return dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:])) if stamp.isdigit() and len(stamp) == 8 else None
 
 
 @dataclass(frozen=True, slots=True)

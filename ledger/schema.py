@@ -18,6 +18,21 @@ PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 CONFIDENCE = ("low", "medium", "high")
 STATUS = ("contested", "leaning", "settled", "dormant")
 SOURCE_KINDS = ("paper", "report", "press", "blog", "opinion", "primary", "dataset", "talk")
+URL_STATUS = ("live", "dead", "usurped")
+"""Named after Wikipedia's ``url-status``: it says what became of the *URL* (the source itself is
+unchanged), and keeps clear of a controversy's ``status``, whose values mean something else."""
+SNAPSHOT_RE = re.compile(
+    r"https://web\.archive\.org/web/(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+    r"(?:[a-z]{2}_)?/https?://\S+"
+    r"|https://archive\.(?:today|ph|is|li|vn|fo|md)/[A-Za-z0-9]{4,10}"
+)
+"""A snapshot in a public web archive: the Wayback Machine's ``/web/<YYYYMMDDhhmmss>/<url>`` (one
+capture, not a search over many) or archive.today's short link. Others are refused: a reader must
+be able to trust that "archived copy" opens a dated copy of the page."""
+SNAPSHOT_EXPECTED = (
+    "a snapshot URL: https://web.archive.org/web/<14-digit timestamp YYYYMMDDhhmmss>/<original URL> "
+    "or https://archive.ph/<id>"
+)
 PROPONENT_KINDS = ("person", "organization", "group")
 
 EDITORIAL = "editorial"
@@ -43,7 +58,8 @@ class Field:
 
     name: str
     type: str
-    """text | slug | slugs | texts | letter | language | date | partial-date | url | choice | record | records"""
+    """text | slug | slugs | texts | letter | language | date | partial-date | url | snapshot-url | choice | record |
+    records"""
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -179,6 +195,22 @@ SOURCE = Record(
         Field("date", "partial-date", "Publication date: YYYY-MM-DD, YYYY-MM or YYYY."),
         Field("undated", "text", "Instead of 'date' when none is published: why (shown as 'n.d.')."),
         Field("url", "url", "Where to read it (http or https)."),
+        # Archived copies (issue 19): what keeps a citation checkable once its URL rots.
+        Field(
+            "archived",
+            "snapshot-url",
+            "A copy of 'url' in a web archive, shown as 'archived copy' beside the link; the main link once "
+            "'url_status' is dead or usurped. Copy it from the archive: never make a timestamp up.",
+        ),
+        Field("accessed", "date", "The day 'url' was seen working (YYYY-MM-DD)."),
+        Field(
+            "url_status",
+            "choice",
+            "What became of 'url' (default live): dead (it no longer answers; the archived copy becomes the link "
+            "and the original is shown as dead) or usurped (the address now serves something else; it is no "
+            "longer linked).",
+            choices=URL_STATUS,
+        ),
         Field("note", "text", "Anything a reader should know (e.g. where it was later published)."),
         Field("reliability", "text", "Shown to readers when the source's claims are anonymous or unverified."),
     ),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .schema import CONTENT_FILES, LANGUAGE_RE, PLACEHOLDER, SLUG_RE, ContentFile, Field, Record
+from .schema import CONTENT_FILES, LANGUAGE_RE, PLACEHOLDER, SLUG_RE, SNAPSHOT_RE, ContentFile, Field, Record
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,6 +40,12 @@ _DEFS: dict[str, dict[str, Any]] = {
         "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?[^\s/?#@:]+(:[^\s/?#]*)?([/?#]\S*)?\s*$",
         "description": "An absolute http:// or https:// URL.",
     },
+    "snapshot-url": {
+        "allOf": [{"$ref": "#/$defs/url"}],
+        "pattern": rf"^\s*(?:{SNAPSHOT_RE.pattern})\s*$",
+        "description": "A snapshot in a web archive: https://web.archive.org/web/<YYYYMMDDhhmmss>/<url> or "
+        "https://archive.ph/<id>.",
+    },
     "date": {
         "allOf": [{"$ref": "#/$defs/text"}],
         "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$",
@@ -55,7 +61,7 @@ _DEFS: dict[str, dict[str, Any]] = {
         "description": "YYYY-MM-DD, YYYY-MM or YYYY.",
     },
 }
-_SIMPLE = ("text", "slug", "letter", "language", "url", "date", "partial-date")
+_SIMPLE = ("text", "slug", "letter", "language", "url", "snapshot-url", "date", "partial-date")
 """Field types whose value schema is one of the shared definitions."""
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from . import history, timeline
+from . import archived, history, timeline
 from .errors import ContentError, ContentErrors, did_you_mean
 from .limits import MAX_LIST_ITEMS
 from .load import Document, RawContent, display_path, suggest_slug
@@ -71,6 +71,8 @@ def _registry(
             errors.append(ContentError(path, line, f"{record.name} '{key}' must be a mapping of fields"))
             continue
         clean, record_errors = check_record(value, record, path)
+        if not record_errors and record is SOURCE:
+            record_errors = archived.source_problems(value, clean, path)
         errors.extend(record_errors)
         if not record_errors:
             clean["line"] = line

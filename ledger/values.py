@@ -16,7 +16,17 @@ from urllib.parse import urlsplit
 from .errors import ContentError, did_you_mean
 from .limits import MAX_LIST_ITEMS, MAX_SLUG_CHARS, MAX_TEXT_CHARS
 from .model import PartialDate
-from .schema import LANGUAGE_RE, LETTER_RE, PARTIAL_DATE_RE, PLACEHOLDER_RE, SLUG_RE, Field, Record
+from .schema import (
+    LANGUAGE_RE,
+    LETTER_RE,
+    PARTIAL_DATE_RE,
+    PLACEHOLDER_RE,
+    SLUG_RE,
+    SNAPSHOT_EXPECTED,
+    SNAPSHOT_RE,
+    Field,
+    Record,
+)
 from .yamltree import Map, Seq, field_lines, line_of
 
 
@@ -144,6 +154,10 @@ def _url(value: str, spec: Field) -> str | None:
     return None if is_web_url(value) else f"must be an http:// or https:// URL, got '{value}'"
 
 
+def _snapshot_url(value: str, spec: Field) -> str | None:
+    return None if is_web_url(value) and SNAPSHOT_RE.fullmatch(value) else f"must be {SNAPSHOT_EXPECTED}; got '{value}'"
+
+
 def _choice(value: str, spec: Field) -> str | None:
     if value in spec.choices:
         return None
@@ -223,6 +237,7 @@ CHECKERS: dict[str, Checker] = {
     "choice": _text_where(_choice, intern=True),
     "language": _text_where(_language),
     "url": _text_where(_url),
+    "snapshot-url": _text_where(_snapshot_url),
     "date": _date,
     "partial-date": _partial_date,
     "slugs": _list_of("slug"),

@@ -125,6 +125,24 @@ CORPUS: list[tuple[str, str, bool]] = [
     ("sources", SOURCE.format(extra="  url: https:///no-host\n"), False),
     ("sources", SOURCE.format(extra="  url: HTTPS://Example.org/Path?q=1#f\n"), True),
     ("sources", SOURCE.format(extra="  authors: Ada Author\n"), False),
+    *(
+        ("sources", SOURCE.format(extra=f"  url: https://example.org/a\n  {line}\n"), valid)
+        for line, valid in (
+            ("archived: https://web.archive.org/web/20240913230723/https://example.org/a", True),
+            ("archived: https://web.archive.org/web/20240913230723id_/https://example.org/a", True),
+            ("archived: https://archive.ph/AbCdE", True),
+            ("archived: https://web.archive.org/web/2024/https://example.org/a", False),
+            ("archived: https://web.archive.org/web/20241313000000/https://example.org/a", False),
+            ("archived: https://web.archive.org/web/20240913230723/ftp://example.org/a", False),
+            ("archived: https://example.org/copy", False),
+            ("archived: http://archive.ph/AbCdE", False),
+            ("accessed: 2024-09-13", True),
+            ("accessed: 2024-09", False),
+            ("url_status: dead", True),
+            ("url_status: usurped", True),
+            ("url_status: gone", False),
+        )
+    ),
     ("sources", SOURCE.format(extra="  authors: [Ada Author, '']\n"), False),
     ("sources", SOURCE.format(extra="  titel: typo\n"), False),
     ("sources", SOURCE.format(extra="").replace("kind: paper", "kind: papr"), False),
