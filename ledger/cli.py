@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import generate, review
+from . import generate, links, review
 from .errors import ContentError, ContentErrors
 from .github import annotation
 from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, tune_garbage_collector
@@ -20,7 +20,7 @@ from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, tun
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build The Ledger from content/ into site/.")
-    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,diff,docs,schema}")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new,diff,docs,schema,links}")
 
     def common(sub: argparse.ArgumentParser, out: bool = True) -> None:
         sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -73,6 +73,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         scaffold_cli.add_kinds(new)
     review.add_command(commands)
     generate.add_commands(commands)
+    common(links.add_command(commands), out=False)
     return parser
 
 
@@ -122,6 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{len(site.proponents)} proponents, {len(warnings)} warnings"
             )
             return 0
+        if args.command == "links":
+            checked = links.check_links(options, links.settings(args))
+            _report(checked.problems, args.format)
+            print(checked.summary)
+            return 1 if checked.failed else 0
         if args.command == "serve":
             from .serve import serve
 

@@ -22,10 +22,10 @@ class ContentError:
     message: str
     """What is wrong and, where it helps, how to fix it."""
     severity: str = "error"
-    """``error`` fails the build; ``warning`` is reported but does not."""
+    """``error`` fails the build; ``warning`` is reported but does not; ``note`` is for information only."""
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = f"{self.severity}: " if self.severity in ("warning", "note") else ""
         message = " ".join(self.message.split())  # always one line, whatever a library's message held
         return f"{printable(self.path)}:{self.line}: {prefix}{printable(message)}"
 

@@ -29,8 +29,8 @@ def _escape_property(text: str) -> str:
 
 
 def annotation(problem: ContentError) -> str:
-    """``::error file=content/x.md,line=3::message`` (or ``::warning``) for one problem."""
-    command = "warning" if problem.severity == "warning" else "error"
+    """``::error file=content/x.md,line=3::message`` (or ``::warning``, or ``::notice`` for a note) for one problem."""
+    command = {"warning": "warning", "note": "notice"}.get(problem.severity, "error")
     properties = f"file={printable(_escape_property(problem.path))},line={problem.line}"
     return f"::{command} {properties}::{printable(_escape_data(problem.message))}"
 
