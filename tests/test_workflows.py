@@ -26,7 +26,7 @@ def steps(name: str) -> list[dict]:
 
 def test_workflows_match_githubs_workflow_schema() -> None:
     files = sorted(str(p) for p in WORKFLOWS.glob("*.yml"))
-    assert len(files) == 3
+    assert len(files) == 4
     result = subprocess.run(
         [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *files],
         capture_output=True,
@@ -194,3 +194,13 @@ def test_the_check_steps_work_on_a_pull_requests_merge_commit(tmp_path: Path) ->
     result = subprocess.run(["bash", "-c", summary], cwd=repo, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert "- \\~ position B confidence: low → medium" in (tmp_path / "summary.md").read_text()
+
+
+def test_links_workflow_checks_weekly_and_reports_in_the_job_summary() -> None:
+    links = workflow("links.yml")
+    assert set(links[True]) == {"schedule", "workflow_dispatch"}  # never on a pull request or a push
+    assert links[True]["schedule"] == [{"cron": "17 6 * * 1"}]
+    assert links["permissions"] == {"contents": "read"}
+    (run,) = [step["run"] for step in steps("links.yml") if step.get("name") == "Check links"]
+    assert ".venv/bin/python build.py links > links.txt 2>&1" in run
+    assert '>> "$GITHUB_STEP_SUMMARY"' in run and 'exit "$status"' in run
