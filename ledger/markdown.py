@@ -3,7 +3,7 @@
 Bodies are parsed and rendered once, at load time, into HTML plus their citations (so validation can
 name the line of an unknown id). A body's citations are the first its page numbers (``link.Numbering``),
 so their reference numbers are known before linking, and a parsed body is a small value worth caching.
-Raw HTML is never passed through, and links may only point at http(s), mailto or the site itself;
+Raw HTML is an error and never passed through, and links may only point at http(s), mailto or the site itself;
 images only at the site itself (the pages' Content-Security-Policy would block any other).
 """
 
@@ -27,6 +27,7 @@ from .citing import citation_needed, render_citation_needed
 from .errors import ContentError
 from .link import Numbering
 from .model import Body, Citation
+from .rawhtml import escaped, raw_html_errors
 from .schema import EDITORIAL
 
 CITATION_RE = re.compile(r"\[@([^\[\]\s;]+)((?:\s*;\s*@[^\[\]\s;]+)*)\]")
@@ -100,7 +101,9 @@ def _heading_ids(state: StateCore) -> None:
 @cache
 def parser() -> MarkdownIt:
     """The shared MarkdownIt instance (CommonMark + tables + strikethrough + heading anchors)."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+    md.add_render_rule("html_block", escaped)  # recognised only to be reported (``rawhtml.py``), never passed on
+    md.add_render_rule("html_inline", escaped)
     md.validateLink = lambda url: True  # unsafe links are reported (and dropped) by parse_body instead
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
@@ -126,12 +129,13 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
     """Parse a Markdown body that starts on ``first_line`` of ``path``.
 
     Returns the HTML, the citations in reading order, what cites nothing (``citing.py``), and errors
-    for unsafe links and top-level headings (the page title is the document's only ``<h1>``).
+    for raw HTML (``rawhtml.py``), unsafe links and top-level headings (the page title is the
+    document's only ``<h1>``).
     """
     env: dict[str, list[int]] = {}
     tokens = parser().parse(text, env)
     citations: list[Citation] = []
-    errors: list[ContentError] = []
+    errors = raw_html_errors(tokens, path, first_line)
     section = ""
     block_line = first_line
     for i, token in enumerate(tokens):

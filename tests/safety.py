@@ -325,15 +325,16 @@ def hostile_content(
     urls: dict[str, str] | None = None,
     body: str | None = None,
     markdown: bool = True,
+    markdown_text: str | None = None,
 ) -> Path:
     """A complete content folder with ``text`` in every text field and (if ``markdown``) every Markdown spot.
 
     ``urls`` overrides URL fields (``base_url``, ``repo_url``, ``source``, ``proponent``); ``body`` replaces
-    the controversy's Markdown body.
+    the controversy's Markdown body; ``markdown_text`` goes in the Markdown spots instead of ``text``.
     """
     urls = urls or {}
     p = text
-    md = markdown_body(p if markdown else "Plain text")
+    md = markdown_body(markdown_text if markdown_text is not None else p if markdown else "Plain text")
     dest.mkdir(parents=True)
     (dest / "threads").mkdir()
     (dest / "controversies").mkdir()

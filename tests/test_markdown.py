@@ -41,11 +41,34 @@ def test_unsafe_links_are_errors_and_never_rendered() -> None:
     assert 'href="https://x.org"' in html
 
 
-def test_raw_html_is_text() -> None:
-    body, _ = parse_body('<script>alert(1)</script>\n\n<a href="javascript:x">y</a>\n', "x.md", 1)
+def test_raw_html_is_an_error_and_never_markup() -> None:
+    body, errors = parse_body('<script>alert(1)</script>\n\nA <a href="javascript:x">y</a> and <B>z</B>.\n', "x.md", 1)
+    assert [str(e) for e in errors] == [
+        "x.md:1: raw HTML <script> is not allowed in a body: remove it",
+        "x.md:3: raw HTML <a> is not allowed in a body: write a link, [text](https://…) instead",
+        "x.md:3: raw HTML <b> is not allowed in a body: write **bold** instead",
+    ]
     html = render_body(body)
-    assert "<script>" not in html and "<a " not in html
+    assert "<script>" not in html and "<a " not in html and "<B>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_text_that_only_looks_like_html_is_not_an_error() -> None:
+    markdown = "a < b, <5%, 3<4, <https://example.org/>, `<b>` [@a]\n\n```\n<div>x</div>\n```\n\n    <p>indented</p>\n"
+    body, errors = parse_body(markdown, "x.md", 1)
+    assert errors == []
+    html = render_body(body)
+    assert "a &lt; b, &lt;5%, 3&lt;4" in html and '<a href="https://example.org/">' in html
+    assert "<code>&lt;b&gt;</code>" in html and "&lt;div&gt;x&lt;/div&gt;" in html
+
+
+def test_a_closing_tag_is_reported_once_with_its_opening_tag_or_alone() -> None:
+    _, errors = parse_body("<em>a</em> <em>b</em>\n\nthen </strong> alone\n", "x.md", 1)
+    assert [str(e) for e in errors] == [
+        "x.md:1: raw HTML <em> is not allowed in a body: write *italics* instead",
+        "x.md:1: raw HTML <em> is not allowed in a body: write *italics* instead",
+        "x.md:3: raw HTML </strong> is not allowed in a body: write **bold** instead",
+    ]
 
 
 def test_images_from_other_sites_are_errors_and_site_images_are_kept() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.errors import ContentErrors
 from ledger.pipeline import Options, build
 
 from .helpers import broken_links, follow, html, make_content, page_file, text
@@ -180,16 +181,15 @@ def test_body_citations_number_before_position_sources(tmp_path: Path) -> None:
     assert broken_links(out) == []
 
 
-def test_raw_html_in_markdown_is_escaped(tmp_path: Path) -> None:
+def test_raw_html_in_markdown_is_refused_and_never_published(tmp_path: Path) -> None:
     content = make_content(tmp_path / "content")
     second = content / "controversies" / "second.md"
     second.write_text(second.read_text() + "\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n")
     out = tmp_path / "site"
-    build(Options(content=content, out=out))
-    page = html(out / "controversies/second/index.html")
-    assert [script.get("src") for script in page.xpath("//script")] == ["../../static/ledger.js"]
-    assert not page.xpath("//script[normalize-space()]") and not page.xpath("//img")
-    assert "<script>alert(1)</script>" in text(page)
+    with pytest.raises(ContentErrors) as raised:
+        build(Options(content=content, out=out))
+    assert [e.message.split(":")[0] for e in raised.value.errors] == ["raw HTML <script> is not allowed in a body"]
+    assert not out.exists()
 
 
 def test_pages_listing_every_record_are_made_in_pieces_that_join_to_the_whole_page(

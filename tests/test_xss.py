@@ -47,8 +47,8 @@ MARKDOWN_LINKS = {
 }
 
 
-BODY_ERRORS = ("link to", "image '", "use '##' headings")
-"""What a payload can make of a Markdown body: a link or image to refuse, a '#' heading."""
+BODY_ERRORS = ("link to", "image '", "use '##' headings", "raw HTML")
+"""What a payload can make of a Markdown body: a link or image to refuse, a '#' heading, raw HTML."""
 
 
 def normalized(value: str) -> str:

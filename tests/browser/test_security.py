@@ -123,7 +123,8 @@ def test_the_meta_policy_blocks_inline_script_and_foreign_scripts(browser: Brows
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
     folder = root / "site"
-    content = hostile_content(root / "content", HOSTILE)
+    # Raw HTML in a body is refused (test_markdown): there its '<' are escaped, as a contributor would write them.
+    content = hostile_content(root / "content", HOSTILE, markdown_text=HOSTILE.replace("<", "\\<"))
     with served(folder, policy=None) as url:
         report = build(Options(content=content, out=folder, base_url=url))
         assert report.search is not None and report.search.built, report.search
