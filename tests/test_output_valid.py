@@ -56,7 +56,10 @@ def nu_errors(*folders: Path) -> list[dict]:
 def test_every_page_passes_the_nu_html_checker(shipped_site: Path, tmp_path: Path) -> None:
     """The shipped site, and a site of hostile text (escaping must keep documents valid too)."""
     hostile = tmp_path / "hostile"
-    build(Options(content=hostile_content(tmp_path / "content", '"><svg onload=alert(1)> </title> & ]]>'), out=hostile))
+    payload = '"><svg onload=alert(1)> </title> & ]]>'
+    # Raw HTML in a body is refused (test_markdown): there its '<' are escaped, as a contributor would write them.
+    content = hostile_content(tmp_path / "content", payload, markdown_text=payload.replace("<", "\\<"))
+    build(Options(content=content, out=hostile))
     pages = len(list(shipped_site.rglob("*.html"))) + len(list(hostile.rglob("*.html")))
     errors = nu_errors(shipped_site, hostile)
     print(f"Nu HTML Checker: {pages} pages, {len(errors)} errors")

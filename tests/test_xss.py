@@ -172,7 +172,9 @@ def body_line(content: Path, url: str) -> int:
 
 @pytest.mark.parametrize("url", PAYLOADS["odd_urls"], ids=_ids(PAYLOADS["odd_urls"]))
 def test_web_urls_carrying_markup_are_kept_exactly_and_stay_attribute_values(tmp_path: Path, url: str) -> None:
-    links = [template.format(url=url) for name, template in MARKDOWN_LINKS.items() if name != "image"]
+    # A '>' ends a pointy link or an autolink early: what follows is raw HTML, refused (test_markdown).
+    early = ("pointy link", "autolink") if ">" in url else ()
+    links = [template.format(url=url) for name, template in MARKDOWN_LINKS.items() if name not in ("image", *early)]
     content = hostile_content(tmp_path / "content", urls=dict.fromkeys(URL_FIELDS, url), body="\n\n".join(links))
     site = tmp_path / "site"
     build(Options(content=content, out=site))
