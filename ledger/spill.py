@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 from .model import Body
@@ -155,9 +155,8 @@ class SpilledBody(Body):
 
 
 def spilled(body: Body) -> Body:
-    """``body`` with its long texts moved out of memory (``store``)."""
+    """``body`` with its long texts moved out of memory (``store``), and every other field as it was."""
     if isinstance(body, SpilledBody):
         return body
-    return SpilledBody(
-        "", body.citations, "", body.uncited, body.uncited_quotes, where=(store(body.markup), store(body.markdown))
-    )
+    kept = {f.name: getattr(body, f.name) for f in fields(Body)} | {"markup": "", "markdown": ""}
+    return SpilledBody(**kept, where=(store(body.markup), store(body.markdown)))

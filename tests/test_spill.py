@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import subprocess
@@ -44,6 +45,8 @@ def test_a_spilled_body_renders_and_exports_as_parsed() -> None:
     body, _ = parse_body("## Context\n\n" + "A sentence [@a]. " * 100 + "\n", "x.md", 1)
     spilled = spill.spilled(body)
     assert all(isinstance(where, Stored) for where in spilled.where) and spilled.markup == spilled.markdown == ""
+    others = [f.name for f in dataclasses.fields(body) if f.name not in ("markup", "markdown")]
+    assert [getattr(spilled, name) for name in others] == [getattr(body, name) for name in others]
     assert (spilled.html, spilled.text, spilled.citations) == (body.html, body.text, body.citations)
 
 
