@@ -51,7 +51,7 @@ def _installed_versions() -> dict[str, str]:
     """Version of each distribution on ``sys.path``, from its ``<name>-<version>.dist-info`` folder name.
 
     What ``importlib.metadata.version`` answers, without building a distribution object per query
-    (that took a fifth of a build with nothing to do); the first one on the path wins, as for imports.
+    (a large part of a build with nothing to do); the first one on the path wins, as for imports.
     """
     found: dict[str, str] = {}
     for entry in sys.path:

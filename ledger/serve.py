@@ -83,8 +83,8 @@ class SearchRefresher:
 def collection_deferred(resume: Callable[[Callable[[], None]], object] | None = None) -> Iterator[None]:
     """The cyclic garbage collector paused for a rebuild, and resumed by ``resume`` (default: at once).
 
-    A rebuild allocates a few million short-lived objects: the collector scanned them some twenty
-    times, a fifth of the rebuild. ``serve`` resumes it in the next turn of its event loop, once
+    A rebuild allocates a few million short-lived objects, which the collector would scan many times
+    over during the rebuild. ``serve`` resumes it in the next turn of its event loop, once
     livereload has told the browser to reload: the objects are then scanned once, off the wait.
     """
     enabled = gc.isenabled()

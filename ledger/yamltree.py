@@ -65,7 +65,7 @@ def line_of(container: Map | Seq, key: str | int) -> int:
 class Lines(Mapping[str, int]):
     """Line of each key of a record, kept for messages long after its YAML is gone: compactly.
 
-    A dict and its key strings per record were 30 MB at 10,000 controversies. Records of a kind
+    A dict and its key strings per record add up in a large record. Records of a kind
     mostly have the same keys (``positions.0``, ``positions.1`` …), so the keys and their index
     are shared by every record laid out alike (``_layouts``), and the lines are an array.
     """
@@ -155,8 +155,8 @@ class _Frame:
 
 
 class _Builder:
-    """Builds values straight from the parser's events: no node graph (for a 20,000-source registry it
-    was 150 MB), one pass for the depth limit and the values.
+    """Builds values straight from the parser's events: no node graph (many times the size of the values
+    for a large registry), one pass for the depth limit and the values.
 
     Errors keep the order a composer then a builder would give: a syntax error or nesting too deep
     anywhere in the stream first, then the first composer error (undefined alias, second document),
