@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError
 from .load import display_path
-from .memo import Memo
 from .model import Body, Controversy, Site
+from .recall import ONCE, Recall
 
 STALE_AFTER = dt.timedelta(days=365)
 """A controversy whose ``updated`` is older than this is probably out of date (unless dormant)."""
@@ -164,9 +164,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-_registry_warnings: Memo[tuple[ContentError, ...]] = Memo()
-"""Warnings about the sources registry alone (thousands of URLs to compare), by registry: ``serve`` skips them."""
 REGISTRY_RULES = frozenset({unfindable_sources, duplicate_source_urls})
+"""Rules judging the sources registry alone (thousands of URLs to compare): recalled by registry."""
 
 
 CONTROVERSY_RULES = {
@@ -175,26 +174,27 @@ CONTROVERSY_RULES = {
     unsourced_history: _unsourced_history,
     stale_controversies: _stale,
 }
-"""Rules judging each controversy alone, and how they judge one."""
-_controversy_warnings: Memo[tuple[ContentError, ...]] = Memo()
-"""A controversy's warnings, by controversy and day: ``serve`` judges again only the edited ones."""
+"""Rules judging each controversy alone, and how they judge one: recalled by controversy and day."""
 
 
 def _judged(c: Controversy, today: dt.date) -> tuple[ContentError, ...]:
     return tuple(w for judge in CONTROVERSY_RULES.values() for w in judge(c, today))
 
 
-def lint(site: Site, today: dt.date) -> list[ContentError]:
-    """Every warning for a valid site, sorted by file and line."""
-    _registry_warnings.new_pass()
-    _controversy_warnings.new_pass()
+def lint(site: Site, today: dt.date, recall: Recall = ONCE) -> list[ContentError]:
+    """Every warning for a valid site, sorted by file and line.
+
+    ``recall`` (``serve``'s session) keeps what a rule found for records that are the same objects as in an
+    earlier build: a save then judges again only the edited controversy.
+    """
     warnings: list[ContentError] = []
     for c in site.controversies.values():
-        warnings += _controversy_warnings.get((c,), today, partial(_judged, c, today))
+        warnings += recall.recall("controversy warnings", (c,), today, partial(_judged, c, today))
     for rule in RULES:
         if rule in REGISTRY_RULES:
             make = partial(tuple, rule(site, today))
-            warnings += _registry_warnings.get((site.sources,), (rule.__name__, site.content_dir), make)
+            shown = (rule.__name__, site.content_dir)
+            warnings += recall.recall("registry warnings", (site.sources,), shown, make)
         elif rule not in CONTROVERSY_RULES:
             warnings += rule(site, today)
     return sorted(warnings)

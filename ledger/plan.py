@@ -34,7 +34,7 @@ from .validate import validate
 def check(options: Options, raw: RawContent | None = None, recall: Recall = ONCE) -> tuple[Site, list[ContentError]]:
     """Load, validate and lint; raises ``ContentErrors`` with every problem (and warnings, if strict)."""
     site, warnings = validate(raw or load(options.content), recall)
-    warnings = sorted([*warnings, *lint(site, options.today or dt.date.today())])
+    warnings = sorted([*warnings, *lint(site, options.today or dt.date.today(), recall)])
     if options.strict and warnings:
         raise ContentErrors(warnings)
     if options.base_url is not None:
