@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .errors import ContentError
 
 if TYPE_CHECKING:
-    from .search import SearchIndex
+    from .reuse.search import SearchIndex
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout holding ``templates/`` and ``static/`` (the defaults for every build)."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from . import export, feeds, history, projections, shows, timeline
-from .cache import tree_fingerprint
 from .deps import Dep
 from .link import Links, PageRefs
 from .markdown import render_body
@@ -23,6 +22,7 @@ from .model import Controversy, Event, Site, Thread
 from .projections import Row
 from .recall import ONCE, Recall
 from .render import Build, Job, Page, Recipe, Registries, compiled, page_made
+from .reuse.cache import tree_fingerprint
 from .revisions import Revision
 
 EVERY = frozenset({Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every, Dep.SOURCE.every, Dep.EVENT.every})

@@ -17,19 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import incremental
-from .cache import Cache, tree_fingerprint
 from .digests import digest
-from .emit import emit
 from .errors import ContentErrors
-from .incremental import ContentFiles, Snapshot
 from .options import PROJECT, BuildReport, Options, OutputRefused, TemplateError
-from .parallel import cpu_count
-from .patch import MOST_FILES, patch
+from .reuse import incremental
+from .reuse.cache import Cache, tree_fingerprint
+from .reuse.emit import emit
+from .reuse.incremental import ContentFiles, Snapshot
+from .reuse.parallel import cpu_count
+from .reuse.patch import MOST_FILES, patch
+from .reuse.search import index_site
 from .reuse.session import BuildSession, Reuse
+from .reuse.write import publish
 from .revisions import Revision, revisions
-from .search import index_site
-from .write import publish
 
 if TYPE_CHECKING:
     from .plan import Plan

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from jinja2 import TemplateSyntaxError
 
 from .errors import ContentError, ContentErrors
-from .incremental import ContentFiles, Snapshot, versions
 from .link import link
 from .lint import lint
 from .load import RawContent, load
 from .model import Site
 from .options import Options, TemplateError
 from .pages import jobs
-from .parallel import cpu_count
 from .recall import ONCE, Recall
 from .render import Job
+from .reuse.incremental import ContentFiles, Snapshot, versions
+from .reuse.parallel import cpu_count
 from .reuse.read import CachedReader
 from .reuse.session import Reuse
 from .revisions import Revision

@@ -34,8 +34,8 @@ from tornado.ioloop import IOLoop
 from . import csp
 from .errors import ContentErrors
 from .pipeline import Options, OutputRefused, TemplateError, at_once, build
+from .reuse.search import refresh_index
 from .reuse.session import BuildSession
-from .search import refresh_index
 
 
 class SearchRefresher:

@@ -8,8 +8,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from ledger import cache as cache_module
-from ledger.cache import LIBRARIES, Cache, Kept, _installed_versions, _normalized
+from ledger.reuse import cache as cache_module
+from ledger.reuse.cache import LIBRARIES, Cache, Kept, _installed_versions, _normalized
 
 from .helpers import PROJECT
 
@@ -65,7 +65,7 @@ AT_EXIT = """
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from ledger.cache import Cache, Kept
+from ledger.reuse.cache import Cache, Kept
 cache = Cache(Path(sys.argv[2]), Kept())
 cache.put_at_exit("snapshot", "first", "written at exit")
 cache.put_at_exit("snapshot", "second", "older")

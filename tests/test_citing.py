@@ -172,7 +172,7 @@ def test_a_history_entry_without_sources_is_a_warning(tmp_path: Path, run) -> No
 
 def test_a_body_kept_out_of_memory_keeps_what_it_cites_not() -> None:
     """Large builds move bodies' texts to a spill file (``spill.py``): the rule's findings stay with the body."""
-    from ledger import spill
+    from ledger.reuse import spill
 
     body = parse_body('Uncited.\n\nShe said "three words here".\n', "x.md", 1)[0]
     kept = spill.spilled(body)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger import emit, export, incremental, unchanged
+from ledger import export
 from ledger.pipeline import Options, build
-from ledger.reuse import read
+from ledger.reuse import emit, incremental, read, unchanged
 from ledger.reuse.session import BuildSession
 from ledger.serve import DevState
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger.cache import Cache, Kept
-from ledger.incremental import content_files
 from ledger.load import RawContent, load
+from ledger.reuse.cache import Cache, Kept
+from ledger.reuse.incremental import content_files
 from ledger.reuse.read import CachedReader
-from ledger.unchanged import StatCache
+from ledger.reuse.unchanged import StatCache
 
 from .helpers import make_content
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from ledger.parallel import chunked, fork_map
+from ledger.reuse.parallel import chunked, fork_map
 
 
 def test_results_come_back_in_chunk_order() -> None:

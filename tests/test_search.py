@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ledger.pipeline import Options, build
-from ledger.search import index_site, pagefind_executable
+from ledger.reuse.search import index_site, pagefind_executable
 
 from .helpers import SHIPPED, make_content, tree_digest
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ledger import spill
 from ledger.markdown import parse_body
-from ledger.spill import SMALL, Stored, fetch, store
+from ledger.reuse import spill
+from ledger.reuse.spill import SMALL, Stored, fetch, store
 
 
 def test_short_texts_stay_in_memory_and_long_ones_come_back_unchanged() -> None:

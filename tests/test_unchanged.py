@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger import unchanged
-from ledger.unchanged import StatCache
+from ledger.reuse import unchanged
+from ledger.reuse.unchanged import StatCache
 
 HOUR_NS = 3600 * 10**9
 

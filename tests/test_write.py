@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ledger.emit import emit
 from ledger.pipeline import Options, OutputRefused, build
 from ledger.render import Job
-from ledger.write import UnsafePath, publish
+from ledger.reuse.emit import emit
+from ledger.reuse.write import UnsafePath, publish
 
 from .helpers import PROJECT, SHIPPED, make_content, tree_digest
 
@@ -77,7 +77,7 @@ def test_build_refuses_to_replace_an_unrelated_folder(tmp_path: Path) -> None:
 
 KILLED_MID_WRITE = """
 import pathlib, sys, time
-from ledger import emit
+from ledger.reuse import emit
 real_emit = emit.emit
 def stalled(root, jobs, static, *args, **kwargs):
     real_emit(root, dict(sorted(jobs.items())[:3]), static)  # a few files written, most not

@@ -14,13 +14,13 @@ import dataclasses
 import os
 from pathlib import Path
 
-from .. import spill, unchanged
-from ..cache import Cache
 from ..digests import digest
 from ..load import Page, Parsed, YamlRead, parse_document, parse_registry, read_bytes
-from ..parallel import fork_map
-from ..unchanged import StatCache
 from ..yamltree import YamlError
+from . import spill, unchanged
+from .cache import Cache
+from .parallel import fork_map
+from .unchanged import StatCache
 
 PARALLEL_FROM = 64
 """Fewer unparsed files than this are parsed in-process: forking costs more than it saves."""

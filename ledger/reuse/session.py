@@ -14,15 +14,15 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..cache import Cache, Kept
-from ..memo import Memo
-from ..unchanged import StatCache
+from .cache import Cache, Kept
+from .memo import Memo
+from .unchanged import StatCache
 
 if TYPE_CHECKING:
-    from ..incremental import ShownIndex
     from ..link import Links
     from ..model import Site
     from ..revisions import Revision
+    from .incremental import ShownIndex
 
 V = TypeVar("V")
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from .write import FIXED_MTIME, target
 
 if TYPE_CHECKING:
+    from ..render import Job, Made
     from .incremental import Listing
-    from .render import Job, Made
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)

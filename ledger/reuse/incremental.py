@@ -20,21 +20,22 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import projections, unchanged
+from .. import projections
+from ..deps import Dep, every_of
+from ..digests import digest
+from ..errors import ContentError
+from ..model import Body, Citation
+from ..recall import ONCE, Recall
+from . import unchanged
 from .cache import engine_fingerprint, tree_fingerprint
-from .deps import Dep, every_of
-from .digests import digest
-from .errors import ContentError
-from .model import Body, Citation
-from .recall import ONCE, Recall
 from .search import SearchIndex
 from .unchanged import StatCache
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
-    from .load import RawContent
-    from .model import Controversy, Site
-    from .render import Job
-    from .revisions import Revision
+    from ..load import RawContent
+    from ..model import Controversy, Site
+    from ..render import Job
+    from ..revisions import Revision
 
 Listing = dict[str, tuple[int, int, int]]
 """Output file → (size, mtime in ns, inode), to tell a file that is still as published."""

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
-from .model import Body
+from ..model import Body
 
 PREFIX = "ledger-spill-"
 """Spill folders are ``<temp>/ledger-spill-<pid of the owner>-<random>``."""

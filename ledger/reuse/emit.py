@@ -19,7 +19,7 @@ from .parallel import fork_map
 from .write import FIXED_MTIME, target
 
 if TYPE_CHECKING:
-    from .render import Job
+    from ..render import Job
 
 PARALLEL_FROM = 200
 """Fewer files to render than this are rendered in-process: forking costs more than it saves."""

@@ -21,9 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .digests import digest
+from ..digests import digest
 
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parent.parent
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "Jinja2", "MarkupSafe", "feedgen", "python-frontmatter")
 """Libraries whose behaviour shapes what is cached or published."""
 MAX_AGE = 30 * 24 * 3600
@@ -38,8 +38,8 @@ def engine_fingerprint() -> str:
     for name in LIBRARIES:
         version = installed.get(_normalized(name))
         parts.append(f"{name}=={version}" if version else f"{name} missing")
-    for file in sorted(ENGINE.glob("*.py")):
-        parts += [file.name, file.read_bytes()]
+    for file in sorted(ENGINE.rglob("*.py")):
+        parts += [file.relative_to(ENGINE).as_posix(), file.read_bytes()]
     return digest(*parts)
 
 
