@@ -22,13 +22,11 @@ from .errors import ContentErrors
 from .options import PROJECT, BuildReport, Options, OutputRefused, TemplateError
 from .reuse import incremental
 from .reuse.cache import Cache, tree_fingerprint
-from .reuse.emit import emit
 from .reuse.incremental import ContentFiles, Snapshot
 from .reuse.parallel import cpu_count
-from .reuse.patch import MOST_FILES, patch
 from .reuse.search import index_site
 from .reuse.session import BuildSession, Reuse
-from .reuse.write import publish
+from .reuse.write import MOST_FILES, emit, patch, publish
 from .revisions import Revision, revisions
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 The server never shows a half-written page: a rebuild renders only the pages an edit touched
 (``incremental.py``), all of them before writing any, then replaces each file atomically in the
-folder it published (``patch.py``); the data files, feeds and sitemap it touched are made and written
+folder it published (``write.patch``); the data files, feeds and sitemap it touched are made and written
 in the event loop's next turn, once the browser was told to reload. An edit that touches most pages
 gets a normal staged build.
 When the content is broken the problems are printed and every page request gets an error page

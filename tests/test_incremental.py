@@ -15,7 +15,7 @@ import pytest
 
 from ledger import export
 from ledger.pipeline import Options, build
-from ledger.reuse import emit, incremental, read, unchanged
+from ledger.reuse import incremental, read, unchanged, write
 from ledger.reuse.session import BuildSession
 from ledger.serve import DevState
 
@@ -26,7 +26,7 @@ from .helpers import PROJECT, SHIPPED, tree_digest
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork workers even for a small site (the thresholds only save time)."""
     monkeypatch.setattr(read, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(emit, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(write, "PARALLEL_FROM", 1)
 
 
 def scratch_build(content: Path, out: Path, templates: Path = PROJECT / "templates") -> dict[str, str]:
@@ -418,15 +418,15 @@ def test_serve_writes_the_pages_before_the_reload_and_the_other_files_after_it(t
     edit_title(content, templates)
     build(options, session, after_reload.append)  # … so this build makes them again
     build(options, session, after_reload.append)  # before its own were written: it makes them again too
-    for write in after_reload:  # the first writes the latest build's files, the second nothing
-        write()
+    for finish in after_reload:  # the first writes the latest build's files, the second nothing
+        finish()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
     edit_body(content, templates)
     build(options, session, after_reload.append)
     edit_config(content, templates)  # the tagline is in ledger.json too
     build(options, session)  # a staged build of every file, before the patch's data files were written …
-    for write in after_reload:  # … which are then never written over it
-        write()
+    for finish in after_reload:  # … which are then never written over it
+        finish()
     assert tree_digest(out) == scratch_build(content, tmp_path / "expected", templates)
 
 

@@ -13,8 +13,7 @@ import pytest
 
 from ledger.pipeline import Options, OutputRefused, build
 from ledger.render import Job
-from ledger.reuse.emit import emit
-from ledger.reuse.write import UnsafePath, publish
+from ledger.reuse.write import UnsafePath, emit, publish
 
 from .helpers import PROJECT, SHIPPED, make_content, tree_digest
 
@@ -77,13 +76,13 @@ def test_build_refuses_to_replace_an_unrelated_folder(tmp_path: Path) -> None:
 
 KILLED_MID_WRITE = """
 import pathlib, sys, time
-from ledger.reuse import emit
-real_emit = emit.emit
+from ledger.reuse import write
+real_emit = write.emit
 def stalled(root, jobs, static, *args, **kwargs):
     real_emit(root, dict(sorted(jobs.items())[:3]), static)  # a few files written, most not
     pathlib.Path(sys.argv[3]).write_text("stalled")
     time.sleep(120)
-emit.emit = stalled
+write.emit = stalled
 from ledger.cli import main
 main(["build", "--content", sys.argv[1], "--out", sys.argv[2]])
 """

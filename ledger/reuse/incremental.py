@@ -324,7 +324,7 @@ def to_remake(jobs: Mapping[str, Job], previous: Snapshot, new_versions: dict[st
 
 def patchable(previous: Snapshot | None, key: str, static: str, out: Path) -> bool:
     """Whether ``out`` is still the folder ``previous`` describes, made with the same engine, templates,
-    configuration and static assets: then only the files an edit touched need writing (``patch.py``)."""
+    configuration and static assets: then only the files an edit touched need writing (``write.patch``)."""
     try:
         folder = os.stat(out).st_ino
     except OSError:

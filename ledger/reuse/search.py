@@ -50,7 +50,7 @@ def index_site(folder: Path) -> SearchIndex:
 def refresh_index(site: Path) -> SearchIndex:
     """Index a published ``site`` again beside it, then swap the new bundle in for ``site/pagefind/`` at once.
 
-    For ``serve``, which patches pages in place (``patch.py``): searching keeps working, on the
+    For ``serve``, which patches pages in place (``write.patch``): searching keeps working, on the
     previous index, while Pagefind reads every page (seconds, for a large site).
     """
     from .write import FIXED_MTIME, exchange, locked
