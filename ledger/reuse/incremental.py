@@ -30,15 +30,13 @@ from . import unchanged
 from .cache import engine_fingerprint, tree_fingerprint
 from .search import SearchIndex
 from .unchanged import StatCache
+from .write import Listing
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
     from ..load import RawContent
     from ..model import Controversy, Site
     from ..render import Job
     from ..revisions import Revision
-
-Listing = dict[str, tuple[int, int, int]]
-"""Output file → (size, mtime in ns, inode), to tell a file that is still as published."""
 
 
 @dataclass

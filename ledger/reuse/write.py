@@ -32,8 +32,9 @@ from .parallel import fork_map
 
 if TYPE_CHECKING:
     from ..render import Job, Made
-    from .incremental import Listing
 
+Listing = dict[str, tuple[int, int, int]]
+"""Output file → (size, mtime in ns, inode), to tell a file that is still as published (``incremental.listing``)."""
 FIXED_MTIME = 315532800  # 1980-01-01: file times carry no build clock into the output
 
 
