@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .write import FIXED_MTIME, exchange, locked
+
 BUNDLE = "pagefind"
 """Folder of the search bundle inside the site (``static/search.js`` loads it from there)."""
 
@@ -53,8 +55,6 @@ def refresh_index(site: Path) -> SearchIndex:
     For ``serve``, which patches pages in place (``write.patch``): searching keeps working, on the
     previous index, while Pagefind reads every page (seconds, for a large site).
     """
-    from .write import FIXED_MTIME, exchange, locked
-
     folder = site.stat().st_ino
     fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-search-", dir=site.parent))
     try:
