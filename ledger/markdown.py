@@ -1,7 +1,7 @@
 """The one configured Markdown parser, with the ``[@source-id]`` citation syntax.
 
 Bodies are parsed and rendered once, at load time, into HTML plus their citations (so validation can
-name the line of an unknown id). A body's citations are the first its page numbers (``link.Numbering``),
+name the line of an unknown id). A body's citations are the first its page numbers (``numbering.Numbering``),
 so their reference numbers are known before linking, and a parsed body is a small value worth caching.
 Raw HTML is an error and never passed through, and links may only point at http(s), mailto or the site itself;
 images only at the site itself (the pages' Content-Security-Policy would block any other).
@@ -25,8 +25,8 @@ from markupsafe import Markup
 
 from .citing import citation_needed, render_citation_needed
 from .errors import ContentError
-from .link import Numbering
 from .model import Body, Citation
+from .numbering import Numbering
 from .rawhtml import escaped, raw_html_errors
 from .schema import EDITORIAL
 
