@@ -1,8 +1,9 @@
-"""The one hash the engine names things by: a file's version, a cache key, a record's version."""
+"""The one hash the engine names things by: a file's version, a cache key, a record's version, a folder's."""
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 
 def digest(*parts: bytes | str) -> str:
@@ -13,3 +14,12 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
+
+
+def tree_fingerprint(root: Path) -> str:
+    """Names and bytes of every file under ``root`` (templates, static assets)."""
+    parts: list[bytes | str] = []
+    if root.is_dir():
+        for file in sorted(p for p in root.rglob("*") if p.is_file()):
+            parts += [file.relative_to(root).as_posix(), file.read_bytes()]
+    return digest(*parts)

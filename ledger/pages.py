@@ -15,6 +15,8 @@ from typing import Any
 
 from . import export, feeds, history, projections, shows, timeline
 from .deps import Dep
+from .digests import tree_fingerprint
+from .fragments import Fragments
 from .link import Links, PageRefs
 from .markdown import render_body
 from .matrix import thread_matrix
@@ -22,7 +24,6 @@ from .model import Controversy, Event, Site, Thread
 from .projections import Row
 from .recall import ONCE, Recall
 from .render import Build, Job, Page, Recipe, Registries, compiled, page_made
-from .reuse.cache import tree_fingerprint
 from .revisions import Revision
 
 EVERY = frozenset({Dep.CONTROVERSY.every, Dep.THREAD.every, Dep.PROPONENT.every, Dep.SOURCE.every, Dep.EVENT.every})
@@ -293,7 +294,8 @@ def jobs(
     next build (``serve``), jobs may keep what that build can reuse.
     """
     env = compiled(templates, tree_fingerprint(templates), bytecode)
-    build = Build(Registries(site.config, site.threads, site.sources, site.proponents), env, recall.kept)
+    fragments = recall.recall("fragments", (env,), None, partial(Fragments, env, True)) if recall.kept else None
+    build = Build(Registries(site.config, site.threads, site.sources, site.proponents), env, fragments)
     listed: dict[str, Job] = {}
     events_of = timeline.by_controversy(site)
     listing = Listing(site, links, build, Rows(site, links), revisions or {}, events_of, recall, listed)

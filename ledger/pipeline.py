@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .digests import digest
+from .digests import digest, tree_fingerprint
 from .errors import ContentErrors
 from .options import PROJECT, BuildReport, Options, OutputRefused, TemplateError
 from .reuse import incremental
-from .reuse.cache import Cache, tree_fingerprint
+from .reuse.cache import Cache
 from .reuse.incremental import ContentFiles, Snapshot
 from .reuse.parallel import cpu_count
 from .reuse.search import index_site

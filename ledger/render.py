@@ -131,12 +131,6 @@ def environment(templates: Path, bytecode: Path | None = None) -> Environment:
 
 
 @lru_cache(maxsize=4)
-def remembered(env: Environment) -> Fragments:
-    """``serve``'s ``fragment()`` for pages made with ``env``: kept while the environment is (``fragments.py``)."""
-    return Fragments(env, remember=True)
-
-
-@lru_cache(maxsize=4)
 def compiled(templates: Path, fingerprint: str, bytecode: Path | None = None) -> Environment:
     """An environment with every template compiled, reused by the builds of one process (``serve``).
 
@@ -195,7 +189,9 @@ class Build:
 
     site: Registries
     env: Environment
-    remember: bool
+    fragments: Fragments | None = None
+    """``serve``'s ``fragment()``, kept by its session with the environment (``fragments.py``); ``None``: the
+    environment's own, which calls the macro every time."""
 
 
 STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
@@ -226,8 +222,8 @@ def page_made(recipe: Recipe, build: Build) -> Made:
     url = url_for(recipe.page, site.config.base_url if context.get("absolute_urls") else None)
     computed = {name: compute() for name, compute in recipe.lazy.items()}
     values = dict(site=site, page=recipe.page, url=url, **context, **computed)
-    if build.remember:
-        values["fragment"] = remembered(build.env)
+    if build.fragments is not None:
+        values["fragment"] = build.fragments
     template = build.env.get_template(recipe.template)
     if recipe.template in STREAMED:
         return _named_undefined(in_pieces(template.generate(values)), recipe.template)

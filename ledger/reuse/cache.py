@@ -67,15 +67,6 @@ def _installed_versions() -> dict[str, str]:
     return found
 
 
-def tree_fingerprint(root: Path) -> str:
-    """Names and bytes of every file under ``root`` (templates, static assets)."""
-    parts: list[bytes | str] = []
-    if root.is_dir():
-        for file in sorted(p for p in root.rglob("*") if p.is_file()):
-            parts += [file.relative_to(root).as_posix(), file.read_bytes()]
-    return digest(*parts)
-
-
 DATABASE = "cache.sqlite3"
 """Every entry of a cache folder, in one SQLite file: a thousand parses were a thousand files to create,
 each a slow operation on some file systems, and slower than parsing them."""

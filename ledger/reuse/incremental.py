@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 
 from .. import projections
 from ..deps import Dep, every_of
-from ..digests import digest
+from ..digests import digest, tree_fingerprint
 from ..errors import ContentError
 from ..model import Body, Citation
 from ..recall import ONCE, Recall
 from . import unchanged
-from .cache import engine_fingerprint, tree_fingerprint
+from .cache import engine_fingerprint
 from .search import SearchIndex
 from .unchanged import StatCache
 from .write import Listing
