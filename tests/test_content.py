@@ -67,8 +67,7 @@ def test_every_controversy_is_complete_and_every_position_sourced(shipped_site: 
     page = html(shipped_site / f"controversies/{slug}/index.html")
     headings = [text(h) for h in page.xpath("//article/h2")]
     assert headings[:3] == ["Context", "Key Tensions", "Status"]
-    if slug != "scaling-laws-hitting-a-wall":  # reproduces the reference page, which has no inline citations
-        assert page.xpath("//article/p/sup[@class='cite']"), "the body cites its sources inline"
+    assert page.xpath("//article/p/sup[@class='cite']"), "the body cites its sources inline"
     positions = page.xpath("//section[@class='position']")
     assert 2 <= len(positions) <= 4
     for section in positions:
