@@ -80,10 +80,10 @@ def test_controversy_page_links_to_its_file_on_github(shipped_site: Path) -> Non
     file = "content/controversies/scaling-laws-hitting-a-wall.md"
     assert links["Edit this page"] == f"{REPO}/edit/main/{file}"
     # The positions block of the file: from 'positions:' to the last line of position D.
-    assert links["Propose a position"] == f"{REPO}/blob/main/{file}?plain=1#L13-L53"
+    assert links["Propose a position"] == f"{REPO}/blob/main/{file}?plain=1#L13-L51"
     assert links["how"] == f"{REPO}/blob/main/CONTRIBUTING.md#add-a-position"
     lines = (Path(__file__).parent.parent / file).read_text().splitlines()
-    assert lines[12] == "positions:" and lines[52].strip() == "benchmark improvements."
+    assert lines[12] == "positions:" and lines[50].strip().startswith("crux: Repeated field studies")
 
 
 def test_every_source_shows_where_it_is_defined(shipped_site: Path) -> None:

@@ -57,7 +57,7 @@ def test_new_position_inserts_after_the_last_and_changes_nothing_else(content: P
 
     assert (code, err) == (0, "")
     at, block = added_lines(before, file.read_bytes())
-    assert before.splitlines()[at - 1].strip() == b"benchmark improvements."  # after position D's crux
+    assert before.splitlines()[at - 1].strip().startswith(b"crux: Repeated field studies")  # after position D
     assert block[0] == b"  - id: E\n"
     assert all(line.startswith(b"    ") for line in block[1:])
     assert out.startswith(f"content/controversies/{CONTROVERSY}.md:{at + 1}: added position E;")
@@ -73,11 +73,11 @@ def test_new_position_left_as_is_fails_check_naming_each_placeholder(content: Pa
     assert err.splitlines() == [
         f"content/controversies/{CONTROVERSY}.md:{n}: '{key}' is still a TODO placeholder: {hint}"
         for n, key, hint in [
-            (55, "claim", "replace it"),
-            (56, "confidence", "replace it"),
-            (57, "proponents", "replace it"),
-            (58, "sources", "replace it or delete the line"),
-            (59, "crux", "replace it or delete the line"),
+            (53, "claim", "replace it"),
+            (54, "confidence", "replace it"),
+            (55, "proponents", "replace it"),
+            (56, "sources", "replace it or delete the line"),
+            (57, "crux", "replace it or delete the line"),
         ]
     ] + ["5 errors; nothing was written."]
 
