@@ -123,7 +123,7 @@ def test_a_controversy_prints_with_its_references_and_their_urls(
         """() => [...document.querySelectorAll(".references a.ref-title")].map(
              (a) => [a.href, getComputedStyle(a, "::after").content])"""
     )
-    assert len(references) == 6
+    assert len(references) >= 6  # every source with a URL on the page (the reference text had six)
     for href, printed in references:
         assert printed == f'" <{href}>"', "each reference prints its URL after its title"
     pdf = artifacts("print/controversy.pdf")
