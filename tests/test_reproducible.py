@@ -121,7 +121,7 @@ def test_same_content_gives_byte_identical_sites_whatever_clock_zone_locale_and_
     differing = sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
     assert differing == []
     assert any(name.startswith("pagefind/") for name in first), "the search index is compared too"
-    assert len(first) > 100
+    assert len(first) > 90  # every page kind of the shipped site, not a handful of files
 
     site = tmp_path / "site-0"
     revised = html(site / "controversies" / "scaling-laws-hitting-a-wall" / "index.html").xpath(
