@@ -26,9 +26,9 @@ from .projections import Entry
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 ENTRIES = 100
-"""Newest entries a feed carries. Readers poll feeds for what is new; carrying the whole record made
-``feed.xml`` 2 MB at 1,000 controversies and 21 MB at 10,000, fetched again at every poll. Older
-entries stay on ``/updates/``, the pages themselves and ``data/ledger.json``."""
+"""Newest entries a feed carries. Readers poll feeds for what is new; a feed carrying the whole record
+grows with it and is fetched again, whole, at every poll. Older entries stay on ``/updates/``, the
+pages themselves and ``data/ledger.json``."""
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -183,7 +183,7 @@ def _proponents(listing: Listing) -> Iterator[Job]:
 
 
 def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
-    """The events citing each source, in timeline order (one pass: sources × events took minutes at 20,000)."""
+    """The events citing each source, in timeline order (one pass over the events, not one per source)."""
     citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
     for event in site.events:
         for sid in dict.fromkeys(event.sources):

@@ -215,8 +215,8 @@ def in_pieces(text: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
 def page_made(recipe: Recipe, build: Build) -> Made:
     """The page ``recipe`` describes, rendered in ``build``.
 
-    A page listing every record (``STREAMED``) is made in pieces: whole, the 20,000-source
-    bibliography is a 28 MB string made of a million small ones, on top of all a worker holds.
+    A page listing every record (``STREAMED``) is made in pieces: whole, a large record's bibliography
+    would be one huge string made of a million small ones, on top of all a worker holds.
     """
     site, context = build.site, recipe.context
     url = url_for(recipe.page, site.config.base_url if context.get("absolute_urls") else None)

@@ -153,7 +153,7 @@ def versions(
     (thread, proponents …); and the digest of each projection other pages are given of it
     (``projections.py``): its ``Row`` in lists of every controversy, its ``Neighbour`` under See also,
     its feed ``Entry``. A paragraph edit remakes three files, a reworded claim a dozen, and neither the
-    2,000-source bibliography nor the neighbours' pages.
+    bibliography nor the neighbours' pages.
     ``previous`` versions are reused where what they were made from is unchanged: the controversy's file
     for all five, and for an ``Entry`` also its thread's file and the sources (``projections.entry``'s
     arguments). A registry's versions are recalled by registry (a session's: the same object while its
