@@ -2,13 +2,12 @@
 
 One member per kind of record, or per projection of a controversy that other pages are given instead of
 the controversy itself (``projections.py``); ``Dep.ROW("x")`` is the key of controversy ``x``'s row and
-``Dep.ROW.every`` stands for every row (and their number). Keys are interned strings: a large site's
-files name millions of them, and the snapshot stores them as they are.
+``Dep.ROW.every`` stands for every row (and their number). Keys are plain strings, stored as they are in
+the snapshot; ``shows.keys`` interns those of a job (a large site's files name millions of them).
 """
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 
 
@@ -32,12 +31,12 @@ class Dep(StrEnum):
 
     def __call__(self, name: str) -> str:
         """The key of the record (or projection) ``name`` of this kind."""
-        return sys.intern(self._prefix + name)  # thousands per build: no format(), no enum ``value`` lookup
+        return self._prefix + name  # tens of thousands per build: no format(), no enum ``value`` lookup
 
     @property
     def every(self) -> str:
         """The key standing for every record of this kind: a file listing them all, however many."""
-        return sys.intern(self._prefix + "*")
+        return self._prefix + "*"
 
     _prefix: str
 
