@@ -59,6 +59,10 @@ def _registry(
                 )
             )
             continue
+        if record is SOURCE and key.isdigit():
+            message = f"source id '{key}' needs a letter: its anchor #ref-{key} would be a reference number's"
+            errors.append(ContentError(path, line, message))
+            continue
         if record is SOURCE and key == EDITORIAL:
             message = (
                 f"source id '{key}' is reserved: [@{EDITORIAL}] marks the Ledger's own synthesis in a body, "

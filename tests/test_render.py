@@ -216,3 +216,21 @@ def test_pages_listing_every_record_are_made_in_pieces_that_join_to_the_whole_pa
         assert render.file_bytes(pieces) == whole.encode("utf-8"), file
     text = ["é" * 3, "x" * 10, "€", "", "z" * 7]  # pieces end between characters, never inside one
     assert list(render.in_pieces(text, size=5)) == [b"\xc3\xa9" * 3 + b"x" * 10, "€".encode() + b"z" * 7]
+
+
+def test_a_reference_keeps_its_source_id_anchor_when_a_new_citation_renumbers_the_list(tmp_path: Path) -> None:
+    """``#ref-<source-id>`` is what a reader should share; ``#ref-<n>`` still works but follows the numbering."""
+
+    def reference(content: Path, anchor: str) -> str:
+        build(Options(content=content, out=tmp_path / "site"))
+        page = html(tmp_path / "site" / "controversies" / "first" / "index.html")
+        assert len(page.xpath("//*[@id]")) == len(set(page.xpath("//*[@id]/@id")))
+        (item,) = page.xpath("//section[@class='references']//li[@id=$a or .//*[@id=$a]]", a=anchor)
+        return text(item.xpath(".//*[@class='ref-title']")[0])
+
+    content = make_content(tmp_path / "content")
+    assert reference(content, "ref-1") == reference(content, "ref-post-two") == "A Second Post"
+    first = content / "controversies" / "first.md"
+    first.write_text(first.read_text().replace("## Context\n\n", "## Context\n\nFirst of all [@paper-one].\n\n"))
+    assert reference(content, "ref-post-two") == "A Second Post"
+    assert reference(content, "ref-1") == "The First Paper"

@@ -130,3 +130,18 @@ def test_pages_introduce_themselves_to_link_previews(reader: Reader) -> None:
     assert meta["og:site_name"] == "The Ledger"
     assert meta["og:description"] == meta["description"] and meta["description"].startswith("Whether making models")
     expect(page.locator("link[rel=canonical]")).to_have_attribute("href", url)
+
+
+def test_a_source_id_anchor_lands_on_its_reference_and_highlights_it(reader: Reader) -> None:
+    """``#ref-<source-id>`` stays on its source whatever the numbering, shown as a followed ``#ref-N`` is."""
+    page = reader.open(PAGES["controversy"] + "#ref-marcus-2022-hitting-a-wall")
+    item = page.locator("section.references li", has=page.locator("#ref-marcus-2022-hitting-a-wall"))
+    expect(item.locator(".ref-title")).to_have_attribute(
+        "href", "https://nautil.us/deep-learning-is-hitting-a-wall-14467/"
+    )
+    assert in_view(page, "#ref-marcus-2022-hitting-a-wall")
+    assert item.evaluate("li => getComputedStyle(li).boxShadow") != "none"
+    other = page.locator("section.references li").first
+    assert other.evaluate("li => getComputedStyle(li).boxShadow") == "none" or other.get_attribute(
+        "id"
+    ) == item.get_attribute("id")
