@@ -5,7 +5,7 @@ position its proponent holds (dozens, in a large record), all but one
 unchanged, and rendering those items is most of a proponent page's millisecond. Templates call
 ``fragment('holding', …)`` for such an item: a macro of ``_fragments.html``, whose output depends on its
 arguments alone (the file is imported without context). ``serve`` keeps each piece keyed by the identity
-of its arguments (strings by value), as ``memo.py`` does: records an edit did not touch are the very
+of its arguments (strings by value), as ``reuse/memo.py`` does: records an edit did not touch are the very
 same objects in the next build, so a page is re-rendered around the one piece that changed. A build
 that runs once calls the macro every time: nothing would be reused, and every worker would hold copies.
 """

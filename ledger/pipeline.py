@@ -4,7 +4,7 @@ Commands (build, check, serve) and tests call ``build``; it neither prints nor e
 one of three ways, decided here and nowhere else: nothing changed (return at once), a few files
 changed in a folder a ``serve`` session published (patch them in place), or anything else (stage a
 whole site and swap it in, hard-linking unchanged files from the previous one). With a cache folder,
-it keeps what the next one can reuse (``cache.py``, ``incremental.py``); with a ``BuildSession``
+it keeps what the next one can reuse (``reuse/cache.py``, ``reuse/incremental.py``); with a ``BuildSession``
 (``serve``), what the next build in this process can reuse, in memory.
 """
 

@@ -158,7 +158,7 @@ class Job(NamedTuple):
 class Recipe:
     """A page apart from the build it is rendered in: its template, and what it is given beyond the site.
 
-    ``serve`` keeps a controversy's recipe while its records are the very same objects (``memo.py``): a
+    ``serve`` keeps a controversy's recipe while its records are the very same objects (the build's ``recall``): a
     save then lists the jobs of a thousand unchanged pages without making their context again.
     """
 

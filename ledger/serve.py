@@ -1,7 +1,7 @@
 """``build.py serve``: build, serve on 127.0.0.1 with livereload, rebuild on every change.
 
 The server never shows a half-written page: a rebuild renders only the pages an edit touched
-(``incremental.py``), all of them before writing any, then replaces each file atomically in the
+(``reuse/incremental.py``), all of them before writing any, then replaces each file atomically in the
 folder it published (``write.patch``); the data files, feeds and sitemap it touched are made and written
 in the event loop's next turn, once the browser was told to reload. An edit that touches most pages
 gets a normal staged build.

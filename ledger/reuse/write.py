@@ -119,7 +119,7 @@ def publish(
 ) -> None:
     """Replace the folder ``out`` with what ``fill(staging)`` writes into a staging folder, in one atomic step.
 
-    ``fill`` is ``emit.emit`` (in parallel, reusing unchanged files of the current ``out``).
+    ``fill`` is ``emit`` (in parallel, reusing unchanged files of the current ``out``).
     ``after_write(staging)`` runs once everything is written and before the swap, for build steps that
     read the written pages (the search index); what it adds is published with them. With ``spare`` (a
     folder in the build cache), the site swapped out is kept there instead of deleted, and the next build
