@@ -150,4 +150,28 @@ def thread_feed(site: Site, links: Links, slug: str) -> bytes:
     return fg.rss_str(pretty=True)
 
 
+def controversy_feed(site: Site, slug: str) -> bytes:
+    """``controversies/<slug>/feed.xml``: the controversy and each of its history changes, with the guids the
+    site feed gives them (a reader subscribed to both sees each change once). Channel from its ``Entry`` only."""
+    config = site.config
+    c = site.controversies[slug]
+    shown = projections.entry(c, site.threads[c.thread], site.sources)
+    page = f"{config.base_url.rstrip('/')}/controversies/{slug}/"
+    description = shown.summary or f"Changes on the record of {shown.title}."
+    fg = _generator(site, "rss", f"{shown.title} — {config.title}", page, page + "feed.xml", description, [c])
+    return fg.rss_str(pretty=True)
+
+
+def proponent_feed(site: Site, links: Links, slug: str) -> bytes:
+    """``proponents/<slug>/feed.xml``: the controversies in which the proponent holds a position, and their changes."""
+    config = site.config
+    proponent = site.proponents[slug]
+    held = dict.fromkeys(h.controversy for h in links.holdings[slug])
+    page = f"{config.base_url.rstrip('/')}/proponents/{slug}/"
+    title = f"{proponent.name} — {config.title}"
+    description = f"Changes to the controversies in which {proponent.name} holds a position."
+    fg = _generator(site, "rss", title, page, page + "feed.xml", description, held)
+    return fg.rss_str(pretty=True)
+
+
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}

@@ -153,7 +153,7 @@ def _controversy_recipe(
 
 
 def _controversies(listing: Listing) -> Iterator[Job]:
-    """Each controversy's page and data file."""
+    """Each controversy's page, data file and feed."""
     site, links = listing.site, listing.links
     for slug, c in site.controversies.items():
         shown = (c, links.refs[slug], links.see_also[slug], site.threads[c.thread])
@@ -163,6 +163,9 @@ def _controversies(listing: Listing) -> Iterator[Job]:
         )
         yield _job(recipe, listing.build)
         yield Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
+        yield Job(
+            f"controversies/{slug}/feed.xml", partial(feeds.controversy_feed, site, slug), shows.controversy_feed(slug)
+        )
 
 
 def _proponent_list(listing: Listing) -> Iterator[Job]:
@@ -172,7 +175,7 @@ def _proponent_list(listing: Listing) -> Iterator[Job]:
 
 
 def _proponents(listing: Listing) -> Iterator[Job]:
-    """Each proponent's page."""
+    """Each proponent's page and feed."""
     for slug, proponent in listing.site.proponents.items():
         description = proponent.description or f"Positions held by {proponent.name}."
         holdings = listing.links.holdings[slug]
@@ -180,6 +183,8 @@ def _proponents(listing: Listing) -> Iterator[Job]:
         deps = shows.proponent(slug, holdings, listing.recall)
         refs = listing.links.refs
         yield _page(listing, "proponent.html", page, deps, proponent=proponent, holdings=holdings, refs=refs)
+        feed = partial(feeds.proponent_feed, listing.site, listing.links, slug)
+        yield Job(f"proponents/{slug}/feed.xml", feed, shows.proponent_feed(slug, holdings, listing.recall))
 
 
 def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:

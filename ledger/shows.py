@@ -72,6 +72,20 @@ def _thread_feed(slug: str, controversies: tuple[Controversy, ...]) -> Deps:
     return keys([Dep.THREAD(slug), *(Dep.ENTRY(c.slug) for c in controversies)])
 
 
+def controversy_feed(slug: str) -> Deps:
+    """The ``deps`` of a controversy's feed: its ``Entry`` (the channel's title and summary are in it)."""
+    return keys([Dep.ENTRY(slug)])
+
+
+def proponent_feed(slug: str, holdings: tuple[Holding, ...], recall: Recall = ONCE) -> Deps:
+    """The ``deps`` of a proponent's feed: its channel (the proponent) and the entries of the controversies held."""
+    return recall.recall("proponent feed deps", (holdings,), slug, partial(_proponent_feed, slug, holdings))
+
+
+def _proponent_feed(slug: str, holdings: tuple[Holding, ...]) -> Deps:
+    return keys([Dep.PROPONENT(slug), *(Dep.ENTRY(h.controversy.slug) for h in holdings)])
+
+
 def proponent(slug: str, holdings: tuple[Holding, ...], recall: Recall = ONCE) -> Deps:
     """The ``deps`` of a proponent's page."""
     return recall.recall("proponent deps", (holdings,), slug, partial(_proponent, slug, holdings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import sys
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import yaml
 
 from ledger.pipeline import Options, build
 
-from .helpers import MINIMAL, PROJECT, make_content
+from .helpers import FIXTURES, MINIMAL, PROJECT, make_content, text
+from .helpers import html as html_of
 
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from make_corpus import write_corpus
@@ -96,5 +98,95 @@ def test_a_feeds_channel_title_and_description_reach_readers_as_text(tmp_path: P
     assert not feed.bozo, feed.get("bozo_exception")
     title = MARKUP + " — Test Ledger" if name.startswith("threads/") else "Test Ledger"
     for detail, typed in ((feed.feed.title_detail, title), (feed.feed.subtitle_detail, MARKUP)):
+        shown = html.unescape(detail.value) if detail.type == "text/html" else detail.value
+        assert shown == typed, (detail.type, detail.value)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal content with a history of five changes on ``first`` and a second thread."""
+    root = tmp_path_factory.mktemp("recorded-feeds")
+    build(Options(content=make_content(root / "content", overlay=FIXTURES / "recorded"), out=root / "site"))
+    return root / "site"
+
+
+def parsed(site: Path, name: str) -> feedparser.FeedParserDict:
+    feed = feedparser.parse((site / name).read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+FIRST = "https://example.org/controversies/first/"
+FIRST_CHANGES = [FIRST + "#history-" + a for a in ("2024-06-01-1", "2024-03-15-1", "2024-03-15-2", "2024-02-1")]
+
+
+def test_a_controversys_feed_has_an_entry_per_change_with_the_site_feeds_guids(recorded: Path) -> None:
+    feed = parsed(recorded, "controversies/first/feed.xml")
+    assert feed.feed.title == "Is the First Question Settled? — Test Ledger"
+    assert feed.feed.subtitle == "The first test controversy."
+    assert feed.feed.link == FIRST
+    assert [link.href for link in feed.feed.links if link.rel == "self"] == [FIRST + "feed.xml"]
+    ids = [e.id for e in feed.entries]
+    assert set(ids) == {FIRST, *FIRST_CHANGES, FIRST + "#history-2024-01-01-1"}
+    assert all(e.link == e.id for e in feed.entries)
+    site = {e.id: e for e in parsed(recorded, "feed.xml").entries}
+    for e in feed.entries:  # a reader subscribed to both sees each change once, alike
+        assert (e.title, e.published_parsed) == (site[e.id].title, site[e.id].published_parsed)
+    moved = next(e for e in feed.entries if e.id == FIRST + "#history-2024-06-01-1")
+    assert "Position A" in moved.title and "A fourth note settled it." in moved.summary
+    assert moved.published_parsed[:3] == (2024, 6, 1)
+    assert (
+        parsed(recorded, "controversies/second/feed.xml").entries[0].id == "https://example.org/controversies/second/"
+    )
+
+
+def test_a_proponents_feed_carries_the_changes_of_the_controversies_they_hold_a_position_in(recorded: Path) -> None:
+    alice = parsed(recorded, "proponents/alice/feed.xml")
+    assert alice.feed.title == "Alice Example — Test Ledger"
+    assert [link.href for link in alice.feed.links if link.rel == "self"] == [
+        "https://example.org/proponents/alice/feed.xml"
+    ]
+    assert {e.id for e in alice.entries} == {FIRST, *FIRST_CHANGES, FIRST + "#history-2024-01-01-1"}
+    big_lab = parsed(recorded, "proponents/big-lab/feed.xml")
+    assert {e.id for e in big_lab.entries} == {e.id for e in alice.entries} | {
+        "https://example.org/controversies/second/"
+    }
+    assert [e.published_parsed[:3] for e in big_lab.entries][:2] == [(2024, 7, 1), (2024, 6, 1)]  # newest first
+
+
+def test_per_page_feed_guids_and_bytes_are_stable_across_builds(recorded: Path, tmp_path: Path) -> None:
+    build(Options(content=make_content(tmp_path / "content", overlay=FIXTURES / "recorded"), out=tmp_path / "site"))
+    for name in ("controversies/first/feed.xml", "proponents/big-lab/feed.xml"):
+        assert [e.id for e in parsed(tmp_path / "site", name).entries] == [e.id for e in parsed(recorded, name).entries]
+        assert (tmp_path / "site" / name).read_bytes() == (recorded / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("page", "feed"),
+    [("controversies/first/", "controversies/first/feed.xml"), ("proponents/alice/", "proponents/alice/feed.xml")],
+)
+def test_a_controversy_or_proponent_page_links_its_feed_in_the_head_and_visibly(
+    recorded: Path, page: str, feed: str
+) -> None:
+    tree = html_of(recorded / page / "index.html")
+
+    def target(href: str) -> str:
+        return posixpath.normpath(posixpath.join(page, href))
+
+    (alternate,) = [e for e in tree.xpath("//head/link[@rel='alternate']") if target(e.get("href")) == feed]
+    assert alternate.get("type") == "application/rss+xml"
+    (visible,) = [a for a in tree.xpath("//main//a[@href]") if target(a.get("href")) == feed]
+    assert "RSS" in text(visible)
+    assert (recorded / feed).is_file()
+
+
+def test_a_controversy_feeds_channel_shows_a_title_with_markup_as_text(tmp_path: Path) -> None:
+    first = (MINIMAL / "controversies" / "first.md").read_text(encoding="utf-8")
+    first = first.replace("title: Is the First Question Settled?", f"title: '{MARKUP}'")
+    first = first.replace("summary: The first test controversy.", f"summary: '{MARKUP}'")
+    content = make_content(tmp_path / "content", files={"controversies/first.md": first})
+    build(Options(content=content, out=tmp_path / "site", search=False))
+    feed = parsed(tmp_path / "site", "controversies/first/feed.xml")
+    for detail, typed in ((feed.feed.title_detail, MARKUP + " — Test Ledger"), (feed.feed.subtitle_detail, MARKUP)):
         shown = html.unescape(detail.value) if detail.type == "text/html" else detail.value
         assert shown == typed, (detail.type, detail.value)

@@ -63,6 +63,15 @@ def reword_claim(content: Path, templates: Path) -> None:
     replace(content / "controversies" / "ai-infrastructure-spending-returns.md", "claim: ", "claim: Reworded, ")
 
 
+def edit_history(content: Path, templates: Path) -> None:
+    """A history entry's text reworded: every feed carrying that change, and the pages listing it."""
+    replace(
+        content / "controversies" / "ai-infrastructure-spending-returns.md",
+        "reason: A Goldman Sachs research report",
+        "reason: As edited, a Goldman Sachs research report",
+    )
+
+
 def move_proponent(content: Path, templates: Path) -> None:
     """A position changes hands: both proponents' pages, the thread matrix and the list change."""
     page = content / "controversies" / "ai-infrastructure-spending-returns.md"
@@ -131,6 +140,7 @@ EDITS: list[Callable[[Path, Path], None]] = [
     edit_body,
     cite_in_body,
     reword_claim,
+    edit_history,
     move_proponent,
     link_see_also,
     unlink_see_also,
@@ -218,6 +228,25 @@ def test_rewording_a_claim_leaves_the_pages_that_only_list_the_controversy(tmp_p
     assert all((site / file).stat().st_ino == before[file] for file in listing)
     assert all((site / file).stat().st_ino != before[file] for file in shown)
     assert tree_digest(site) == scratch_build(content, tmp_path / "expected", templates)
+
+
+def test_editing_a_history_entry_remakes_the_feeds_carrying_it_as_a_scratch_build_makes_them(
+    tmp_path: Path, workspace
+) -> None:
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    session = BuildSession()
+    build(options, session)
+    before = tree_digest(tmp_path / "site")
+    edit_history(content, templates)
+    build(options, session)
+    after = tree_digest(tmp_path / "site")
+    feeds = {"controversies/ai-infrastructure-spending-returns/feed.xml", "proponents/jim-covello/feed.xml"}
+    feeds |= {"feed.xml", "atom.xml", "threads/scaling-laws-debate/feed.xml"}
+    changed = {file for file in after if after[file] != before.get(file)}
+    assert feeds <= changed
+    assert "proponents/epoch-ai/feed.xml" not in changed  # holds no position there
+    assert after == scratch_build(content, tmp_path / "expected", templates)
 
 
 def test_a_rebuild_stages_in_the_site_before_last_and_keeps_its_folders(tmp_path: Path, workspace) -> None:
@@ -334,7 +363,7 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     table = [line for line in result.stdout.splitlines() if line.startswith("| 40 |")]
     assert table, result.stdout
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
-    assert cells[1] == "106" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
+    assert cells[1] == "154" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
 
 
