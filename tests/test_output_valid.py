@@ -77,7 +77,8 @@ def test_the_checker_reports_an_invalid_page(tmp_path: Path) -> None:
 
 
 def feeds_of(site: Path) -> list[Path]:
-    return [site / "feed.xml", site / "atom.xml", *sorted(site.glob("threads/*/feed.xml"))]
+    per_page = sorted(site.glob("threads/*/feed.xml")) + sorted(site.glob("controversies/*/feed.xml"))
+    return [site / "feed.xml", site / "atom.xml", *per_page, *sorted(site.glob("proponents/*/feed.xml"))]
 
 
 def test_feeds_parse_without_bozo_and_carry_dates_with_time_zones(shipped_site: Path) -> None:
