@@ -38,7 +38,7 @@ UNVERIFIED_CLAIMS = (
     "Noam Brown",
     "100,000 times",
     "memo",
-    "GPT-5.5",
+    "downgrade",  # of GPT-5.5, per seed 002 (GPT-5.5 itself was released on 23 April 2026)
     '"bug"',
     "north of $200 million",
     "1% of the cost",
