@@ -40,6 +40,11 @@ END_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s|$)")
 """Sentence-final punctuation with what may close after it, then a space or the end."""
 OPENERS = "\"“‘'(["
 """What may open a sentence besides a capital or a digit."""
+NEXT_RE = re.compile(r"\s*(.?)", re.DOTALL)
+"""The first character after some space (none at the end)."""
+WORD_RE = re.compile(r"(\S+)\s*$")
+WORD_MAX = 24
+"""Abbreviations and initials are short: the word before a full stop is looked for this far back only."""
 INITIALS_RE = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
 """``J``, ``U.S``, ``e.g``, ``i.e``: the word before a full stop that is an initial or a dotted acronym."""
 ABBREVIATIONS = frozenset(
@@ -145,18 +150,25 @@ def plain_text(children: Sequence[Token]) -> Plain:
 
 
 def sentence_ends(text: str, quotations: Sequence[tuple[int, int]]) -> list[int]:
-    """Where each sentence of ``text`` ends, the citations right after its punctuation included."""
+    """Where each sentence of ``text`` ends, the citations right after its punctuation included, in order.
+
+    Each end is judged by what is next to it only (``quotations`` in order): a long paragraph is read once.
+    """
     ends = []
+    starts = [start for start, _ in quotations]
     for match in END_RE.finditer(text):
         at, end = match.start(), match.end()
-        if any(start < at and end < stop for start, stop in quotations):
+        inside = bisect.bisect_left(starts, at) - 1
+        if inside >= 0 and end < quotations[inside][1]:
             continue  # inside a quotation that goes on
         after = _cited_end(text, end)
-        following = text[after:].lstrip()[:1]
+        next_char = NEXT_RE.match(text, after)
+        following = next_char.group(1) if next_char else ""
         if following and not (following.isupper() or following.isdigit() or following in OPENERS):
             continue
-        word = text[:at].rsplit(maxsplit=1)[-1].lstrip("(\"“'‘[") if text[:at].strip() else ""
-        if text[at] == "." and (word.lower() in ABBREVIATIONS or INITIALS_RE.fullmatch(word)):
+        word = WORD_RE.search(text, max(0, at - WORD_MAX), at)
+        shown = word.group(1).lstrip("(\"“'‘[") if word else ""
+        if text[at] == "." and (shown.lower() in ABBREVIATIONS or INITIALS_RE.fullmatch(shown)):
             continue
         ends.append(after)
     return ends
@@ -188,10 +200,14 @@ def uncited_quote_lines(children: Sequence[Token]) -> list[int]:
     if not quoted:
         return []
     ends = sentence_ends(text, quotations)
+    cites = [m.start() for m in re.finditer(CITE, text)]
     lines = []
     for start, stop in quoted:
-        begin = max((end for end in ends if end <= start), default=0)
-        finish = min((end for end in ends if end >= stop), default=len(text))
-        if CITE not in text[begin:finish]:
+        before = bisect.bisect_right(ends, start)
+        begin = ends[before - 1] if before else 0
+        after = bisect.bisect_left(ends, stop)
+        finish = ends[after] if after < len(ends) else len(text)
+        first = bisect.bisect_left(cites, begin)
+        if first == len(cites) or cites[first] >= finish:
             lines.append(bisect.bisect_right(breaks, start))
     return lines
