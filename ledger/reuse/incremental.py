@@ -165,11 +165,12 @@ def versions(
         "registry versions", (site.sources,), "s", partial(_record_versions, Dep.SOURCE, site.sources)
     )
     sources_same = all(previous.get(key) == version for key, version in sources.items())
+    b, cp, r, n, f = _CONTROVERSY_PREFIXES
     for doc in raw.controversies:
         slug = doc.slug
         if slug not in site.controversies:
             continue
-        body, listed, row, near, entry = (dep(slug) for dep in CONTROVERSY_DEPS)
+        body, listed, row, near, entry = b + slug, cp + slug, r + slug, n + slug, f + slug
         found[body] = doc.digest
         c = site.controversies[slug]
         same = previous.get(body) == doc.digest
@@ -194,6 +195,8 @@ def versions(
 
 
 CONTROVERSY_DEPS = (Dep.BODY, Dep.CONTROVERSY, Dep.ROW, Dep.NEIGHBOUR, Dep.ENTRY)
+_CONTROVERSY_PREFIXES = tuple(dep("") for dep in CONTROVERSY_DEPS)
+"""``b:``, ``c:`` …: a rebuild makes five keys per controversy, by concatenation."""
 
 
 def _record_versions(kind: Dep, records: Mapping[str, object]) -> dict[str, str]:
