@@ -21,7 +21,7 @@ from markupsafe import escape
 from . import projections
 from .history import Update, updates
 from .link import Links
-from .model import Controversy, Site
+from .model import Controversy, HistoryEntry, Site
 from .projections import Entry
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -45,17 +45,48 @@ def entry_html(e: Entry) -> str:
     return f"{summary}<p>Status: {escape(e.status)}. Thread: {escape(e.thread_title)}.</p><ul>{items}</ul>"
 
 
+def _adds_position(change: HistoryEntry, of: Entry) -> bool:
+    """Whether ``change`` is the one that put its position on the record (as ``history.position_added`` reads it)."""
+    first = next((e for e in of.history if e.position == change.position), None)
+    return first is change and change.confidence is None
+
+
+def entry_title(of: Entry, change: HistoryEntry | None = None) -> str:
+    """An entry's title in every feed: the controversy's title, or a change in a few words before it
+    ("Position B: low → medium — <title>"); a free-text change is "Update — <title>", its sentence in the summary."""
+    if change is None:
+        return of.title
+    parts = []
+    if change.confidence is not None:
+        parts.append(f"Position {change.position}: {change.confidence.from_} → {change.confidence.to}")
+    if change.status is not None:
+        parts.append(f"Status: {change.status.from_} → {change.status.to}")
+    if not parts and change.position is not None:
+        parts.append(f"Position {change.position} " + ("added" if _adds_position(change, of) else "updated"))
+    return f"{'; '.join(parts) or 'Update'} — {of.title}"
+
+
+def _source_html(title: str, link: str | None) -> str:
+    return f'<a href="{escape(link)}">{escape(title)}</a>' if link else str(escape(title))
+
+
 def update_html(u: Update, of: Entry) -> str:
-    """An update's body: what changed, why, and the sources by title (``of``: its controversy's entry)."""
+    """An update's body: the position's claim, what changed, why, and each source linked by its title
+    (``of``: its controversy's entry)."""
     e = u.entry
-    parts = [f"<p>{escape(u.headline)}.</p>"] if e.confidence or e.status else []
+    parts = []
+    if e.position is not None:
+        parts.append(f"<p><strong>Position {escape(e.position)}</strong>: {escape(of.claim(e.position))}</p>")
+    if e.confidence is not None:
+        parts.append(f"<p>Confidence: {escape(e.confidence.from_)} → {escape(e.confidence.to)}.</p>")
+    if e.status is not None:
+        parts.append(f"<p>Status: {escape(e.status.from_)} → {escape(e.status.to)}.</p>")
     if e.change:
         parts.append(f"<p>{escape(e.change)}</p>")
     if e.reason:
         parts.append(f"<p>Why: {escape(e.reason)}</p>")
     if e.sources:
-        titles = "; ".join(str(escape(of.source_title(s))) for s in e.sources)
-        parts.append(f"<p>Sources: {titles}</p>")
+        parts.append("<p>Sources: " + "; ".join(_source_html(*of.source(s)) for s in e.sources) + "</p>")
     return "".join(parts)
 
 
@@ -107,7 +138,7 @@ def _generator(
             day = _midnight(item.entry.date.first_day)
             entry.id(url)
             entry.guid(url, permalink=True)
-            entry.title(f"{of.title} — {item.headline}")
+            entry.title(entry_title(of, item.entry))
             entry.link(href=url)
             entry.published(day)
             entry.updated(day)
@@ -119,7 +150,7 @@ def _generator(
         url = f"{base}controversies/{c.slug}/"
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(c.title)
+        entry.title(entry_title(c))
         entry.link(href=url)
         entry.published(_midnight(c.opened))
         entry.updated(_midnight(c.updated))

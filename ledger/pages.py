@@ -235,6 +235,13 @@ def _not_found(listing: Listing) -> Iterator[Job]:
     yield _page(listing, "404.html", page, set(), absolute_urls=True)
 
 
+def _feeds_page(listing: Listing) -> Iterator[Job]:
+    """``/feeds/``: how to subscribe, and every feed (the site's, each thread's, controversy's and proponent's)."""
+    page = Page("feeds/", "Feeds", f"Follow changes to {listing.site.config.title} in a feed reader.")
+    rows = {"rows_by_thread": listing.rows.by_thread}
+    yield _page(listing, "feeds.html", page, {Dep.THREAD.every, Dep.ROW.every, Dep.PROPONENT.every}, rows)
+
+
 def _site_feeds(listing: Listing) -> Iterator[Job]:
     for kind, file in feeds.FEED_FILES.items():
         yield Job(file, partial(feeds.site_feed, listing.site, kind), shows.keys([Dep.ENTRY.every]))
@@ -275,6 +282,7 @@ KINDS: tuple[tuple[str, Callable[[Listing], Iterator[Job]]], ...] = (
     ("updates", _updates),
     ("search", _search),
     ("not found", _not_found),
+    ("feeds page", _feeds_page),
     ("site feeds", _site_feeds),
     ("ledger data", _ledger_data),
     ("sitemap", _sitemap),

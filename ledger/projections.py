@@ -69,16 +69,20 @@ class Entry:
     thread_title: str
     positions: tuple[Position, ...]
     history: tuple[HistoryEntry, ...]
-    source_titles: tuple[tuple[str, str], ...]
-    """(id, how it is cited) of each source its history entries cite."""
+    cited: tuple[tuple[str, str, str | None], ...]
+    """(id, how it is cited, where its title links) of each source its history entries cite."""
 
-    def source_title(self, source_id: str) -> str:
-        return dict(self.source_titles)[source_id]
+    def source(self, source_id: str) -> tuple[str, str | None]:
+        """How source ``source_id`` is cited, and where its title links (``Source.link``)."""
+        return next((title, link) for sid, title, link in self.cited if sid == source_id)
+
+    def claim(self, position_id: str) -> str:
+        return next(p.claim for p in self.positions if p.id == position_id)
 
 
 def entry(c: Controversy, thread: Thread, sources: dict[str, Source]) -> Entry:
     cited = dict.fromkeys(s for e in c.history for s in e.sources)
-    titles = tuple((s, sources[s].display) for s in cited)
+    titles = tuple((s, sources[s].display, sources[s].link) for s in cited)
     return Entry(
         c.slug, c.title, c.summary, c.status, c.opened, c.updated, thread.title, c.positions, c.history, titles
     )

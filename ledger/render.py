@@ -194,7 +194,7 @@ class Build:
     environment's own, which calls the macro every time."""
 
 
-STREAMED = frozenset({"index.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
+STREAMED = frozenset({"index.html", "feeds.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})
 """Templates of the pages that grow with the whole record: made in pieces (``in_pieces``), never whole."""
 
 

@@ -198,7 +198,8 @@ def test_a_confidence_change_shows_on_the_page_and_in_the_feed(shipped_site: Pat
         page = html(shipped_site / f"controversies/{controversy['slug']}/index.html")
         (li,) = page.xpath(f"//li[@id='{entry['id']}']")
         assert words in text(li)
-        assert entries[entry["url"]].title == f"{controversy['title']} — {words}"
+        short = f"Position {entry['position']}: {move['from']} → {move['to']}"
+        assert entries[entry["url"]].title == f"{short} — {controversy['title']}"
     # And each position's current confidence is where its trajectory ends.
     for controversy in ledger["controversies"]:
         for position in controversy["positions"]:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import pytest
 import yaml
 
@@ -190,3 +191,70 @@ def test_a_controversy_feeds_channel_shows_a_title_with_markup_as_text(tmp_path:
     for detail, typed in ((feed.feed.title_detail, MARKUP + " — Test Ledger"), (feed.feed.subtitle_detail, MARKUP)):
         shown = html.unescape(detail.value) if detail.type == "text/html" else detail.value
         assert shown == typed, (detail.type, detail.value)
+
+
+FIRST_TITLES = {
+    "#history-2024-01-01-1": "Update — Is the First Question Settled?",
+    "#history-2024-02-1": "Position A: low → medium — Is the First Question Settled?",
+    "#history-2024-03-15-1": "Position C added — Is the First Question Settled?",
+    "#history-2024-03-15-2": "Status: leaning → contested — Is the First Question Settled?",
+    "#history-2024-06-01-1": "Position A: medium → high — Is the First Question Settled?",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "feed.xml",
+        "atom.xml",
+        "threads/main-thread/feed.xml",
+        "controversies/first/feed.xml",
+        "proponents/alice/feed.xml",
+    ],
+)
+def test_every_feed_titles_a_change_in_a_few_words_before_its_controversy(recorded: Path, name: str) -> None:
+    changes = {e.id.removeprefix(FIRST): e for e in parsed(recorded, name).entries if e.id.startswith(FIRST + "#")}
+    assert {anchor: e.title for anchor, e in changes.items()} == FIRST_TITLES
+    opened = changes["#history-2024-01-01-1"]
+    assert "Opened with positions A and B." in opened.summary  # the free-text sentence: in the summary only
+
+
+def test_a_change_summary_states_the_claim_and_the_reason_and_links_each_source(recorded: Path) -> None:
+    entries = {e.id: e for e in parsed(recorded, "controversies/first/feed.xml").entries}
+    moved = lxml.html.fragment_fromstring(entries[FIRST + "#history-2024-02-1"].summary, create_parent="div")
+    shown = moved.text_content()
+    assert "Position A: Yes, it is." in shown and "Confidence: low → medium." in shown
+    assert "Why: A second post agreed." in shown
+    assert [(a.text_content(), a.get("href")) for a in moved.iter("a")] == [
+        ("A Second Post", "https://archive.ph/AbCdE")
+    ]
+    added = entries[FIRST + "#history-2024-03-15-1"].summary
+    assert "Position C</strong>: It depends." in added
+
+
+def test_a_source_title_with_markup_is_linked_as_text(tmp_path: Path) -> None:
+    sources = (
+        (MINIMAL / "sources.yaml").read_text(encoding="utf-8").replace("title: A Second Post", f"title: '{MARKUP}'")
+    )
+    first = (MINIMAL / "controversies" / "first.md").read_text(encoding="utf-8")
+    first = first.replace(
+        "see_also:", "history:\n  - date: 2024-05-01\n    change: A post.\n    sources: [post-two]\nsee_also:"
+    )
+    files = {"sources.yaml": sources, "controversies/first.md": first}
+    build(Options(content=make_content(tmp_path / "content", files=files), out=tmp_path / "site", search=False))
+    (change,) = [e for e in parsed(tmp_path / "site", "controversies/first/feed.xml").entries if "#" in e.id]
+    (link,) = lxml.html.fragment_fromstring(change.summary, create_parent="div").iter("a")
+    assert (link.text_content(), link.get("href")) == (MARKUP, "https://example.org/post")
+    assert "<script" not in change.summary
+
+
+def test_the_feeds_page_explains_subscribing_and_lists_every_feed(recorded: Path) -> None:
+    page = html_of(recorded / "feeds/index.html")
+    assert "feed reader" in text(page.xpath("//main")[0])
+    linked = {posixpath.normpath(posixpath.join("feeds/", a.get("href"))) for a in page.xpath("//main//a[@href]")}
+    feeds = {p.relative_to(recorded).as_posix() for p in recorded.rglob("*.xml") if p.name != "sitemap.xml"}
+    assert "proponents/big-lab/feed.xml" in feeds and "controversies/second/feed.xml" in feeds
+    assert feeds <= linked
+    for name in ("controversies/first/index.html", "feeds/index.html"):  # the header's RSS opens the page
+        (rss,) = html_of(recorded / name).xpath("//header//a[text()='RSS']")
+        assert posixpath.normpath(posixpath.join(posixpath.dirname(name), rss.get("href"))) == "feeds"

@@ -108,7 +108,7 @@ def test_each_history_entry_is_a_feed_entry_with_a_stable_guid(recorded: Path, n
     base = "https://example.org/controversies/first/"
     by_id = {e.id: e for e in feed.entries}
     moved = by_id[base + "#history-2024-06-01-1"]
-    assert moved.title == "Is the First Question Settled? — Position A: confidence Medium → High"
+    assert moved.title == "Position A: medium → high — Is the First Question Settled?"
     assert moved.link == base + "#history-2024-06-01-1"
     assert "A fourth note settled it." in moved.summary
     assert "A Fourth Note" in moved.summary  # the source, by title

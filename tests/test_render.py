@@ -150,7 +150,7 @@ def test_header_links_rss_and_github_and_autodiscovers_feeds(shipped_site: Path)
         page = html(file)
         links = {text(a): a.get("href") for a in page.xpath("//header//a")}
         assert links["GitHub"] == "https://github.com/the-ledger/ledger", file
-        assert links["RSS"].endswith("feed.xml"), file
+        assert links["RSS"].endswith("feeds/"), file  # the page explaining feeds, not raw XML
         types = page.xpath("//link[@rel='alternate']/@type")
         assert "application/rss+xml" in types and "application/atom+xml" in types, file
 
