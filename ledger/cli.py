@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import generate, links, review
+from . import generate, review
 from .errors import ContentError, ContentErrors
 from .github import annotation
 from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, tune_garbage_collector
@@ -73,7 +73,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         scaffold_cli.add_kinds(new)
     review.add_command(commands)
     generate.add_commands(commands)
-    common(links.add_command(commands), out=False)
+    checking_links = commands.add_parser("links", help="check that every external URL still answers (uses the network)")
+    common(checking_links, out=False)
+    if command == "links":  # it loads the stages and the network modules: other commands need not import it
+        from . import links
+
+        links.add_arguments(checking_links)
     return parser
 
 
@@ -124,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 0
         if args.command == "links":
+            from . import links
+
             checked = links.check_links(options, links.settings(args))
             _report(checked.problems, args.format)
             print(checked.summary)

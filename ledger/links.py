@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContentError
@@ -284,9 +283,8 @@ def check_links(options: Options, settings: Settings) -> Report:
     return Report(problems, summary, failed)
 
 
-def add_command(commands: Any) -> argparse.ArgumentParser:
-    """The ``links`` subcommand and its options (``cli`` adds ``--content``, ``--format`` and the rest)."""
-    sub = commands.add_parser("links", help="check that every external URL still answers (uses the network)")
+def add_arguments(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The ``links`` subcommand's own options (``cli`` adds ``--content``, ``--format`` and the rest)."""
     defaults = Settings()
     sub.add_argument("--timeout", type=float, default=defaults.timeout, help="seconds to wait for an answer")
     sub.add_argument("--retries", type=int, default=defaults.retries, help="retries after 429, 5xx or a timeout")
