@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import export, feeds, history, projections, shows, timeline
+from . import cite, export, feeds, history, projections, shows, timeline
 from .deps import Dep
 from .digests import tree_fingerprint
 from .fragments import Fragments
@@ -252,6 +252,19 @@ def _ledger_data(listing: Listing) -> Iterator[Job]:
     yield Job("data/ledger.json", made, shows.keys(EVERY | {Dep.BODY.every}))
 
 
+def _citations(listing: Listing) -> Iterator[Job]:
+    """The bibliography for reference managers (``cite.FORMATS``), whole and per controversy (its references)."""
+    site = listing.site
+    every = shows.keys([Dep.SOURCE.every])
+    for suffix, made in cite.FORMATS.items():
+        yield Job(f"data/sources{suffix}", partial(made, site.sources.values()), every)
+    for slug in site.controversies:
+        sources = tuple(r.source for r in listing.links.refs[slug].references)
+        deps = shows.keys([Dep.CONTROVERSY(slug), *(Dep.SOURCE(s.id) for s in sources)])
+        for suffix, made in cite.FORMATS.items():
+            yield Job(f"data/controversies/{slug}{suffix}", partial(made, sources), deps)
+
+
 def _sitemap_xml(listing: Listing) -> str:
     """Every page but the search form (no page for search engines: it is noindex too), with a controversy's date."""
     lastmod = {f"controversies/{slug}/": row.updated.isoformat() for slug, row in listing.rows().items()}
@@ -285,6 +298,7 @@ KINDS: tuple[tuple[str, Callable[[Listing], Iterator[Job]]], ...] = (
     ("feeds page", _feeds_page),
     ("site feeds", _site_feeds),
     ("ledger data", _ledger_data),
+    ("citations", _citations),
     ("sitemap", _sitemap),
     ("robots", _robots),
 )

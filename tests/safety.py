@@ -14,9 +14,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import bibtexparser
 import lxml.etree
 import lxml.html
+import rispy
 import yaml
+from bibtexparser.bparser import BibTexParser
 
 from .helpers import FIXTURES
 
@@ -160,9 +163,34 @@ def _json_problems(value: object, where: str, key: str = "") -> list[str]:
         return [p for k, v in value.items() for p in _json_problems(v, where, k)]
     if isinstance(value, list):
         return [p for v in value for p in _json_problems(v, where, key)]
-    if isinstance(value, str) and key.endswith("url") and not value.startswith(("http://", "https://")):
+    if isinstance(value, str) and key.lower().endswith("url") and not value.startswith(("http://", "https://")):
         return [f"{where}: {key} {value!r} is not a web URL"]
     return []
+
+
+def _bibliography_problems(text: str, suffix: str, where: str) -> list[str]:
+    """A BibTeX or RIS export: no entry, field or URL smuggled in by a title (one entry per source id)."""
+    if suffix == ".bib":
+        parser = BibTexParser(common_strings=False, ignore_nonstandard_types=False)
+        entries = bibtexparser.loads(text, parser=parser).entries
+        starts = [line for line in text.splitlines() if line.startswith("@")]
+        urls = [e["url"] for e in entries if "url" in e]
+    else:
+        entries = rispy.loads(text)
+        starts = [line for line in text.splitlines() if line.startswith("TY  - ")]
+        urls = [u for e in entries for u in e.get("urls", [])]
+        starts += [f"bad line {line!r}" for line in text.splitlines() if line and not _RIS_LINE.match(line)]
+    problems = (
+        [f"{where}: {len(entries)} entries parsed from {len(starts)} lines starting one"]
+        if len(entries) != len(starts)
+        else []
+    )
+    return problems + [
+        f"{where}: url {u!r} is not a web URL" for u in urls if not u.startswith(("http://", "https://"))
+    ]
+
+
+_RIS_LINE = re.compile(r"[A-Z][A-Z0-9]  - ")
 
 
 def pagefind_fragments(site: Path) -> list[dict]:
@@ -205,6 +233,8 @@ def unsafe_output(site: Path) -> list[str]:
             problems += _feed_problems(data, where)
         elif file.suffix == ".json":
             problems += _json_problems(json.loads(text), where)
+        elif file.suffix in (".bib", ".ris"):
+            problems += _bibliography_problems(text, file.suffix, where)
         elif file.name == "robots.txt":
             lines = text.splitlines()
             if len(lines) != 3 or not re.fullmatch(r"Sitemap: https?://\S+/sitemap\.xml", lines[2]):
