@@ -147,6 +147,7 @@ def _controversy_recipe(
     neighbours = tuple(map(projections.neighbour, see_also))
     page_deps, data_deps = shows.controversy(c, refs, neighbours, events)
     context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
+    context["data_version"] = export.SCHEMA_VERSION  # the Dataset's version in the page's JSON-LD
     page = Page(f"controversies/{c.slug}/", c.title, _description(c))
     recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
     return recipe, f"data/controversies/{c.slug}.json", data_deps

@@ -25,7 +25,7 @@ from jinja2 import (
 from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Context
 
-from . import cite, csp, github, history
+from . import cite, csp, github, history, linked_data
 from .charts import step_chart
 from .fragments import Fragments
 from .model import PartialDate, Proponent, SiteConfig, Source, Thread
@@ -126,6 +126,7 @@ def environment(templates: Path, bytecode: Path | None = None) -> Environment:
         content_security_policy=csp.META_POLICY,
         fragment=Fragments(env, remember=False),
         page_citation=cite.page_citation,
+        page_json_ld=linked_data.page_json_ld,
     )
     env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
     return env

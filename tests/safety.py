@@ -85,6 +85,18 @@ def url_problem(url: str, where: str) -> str | None:
     return None
 
 
+def _json_ld(element: lxml.html.HtmlElement) -> bool:
+    """A JSON-LD data block: never run (the CSP's script-src does not apply to data), and whole JSON, so no
+    text inside it ended it early."""
+    if dict(element.attrib) != {"type": "application/ld+json"} or len(element):
+        return False
+    try:
+        json.loads(element.text or "")
+    except ValueError:
+        return False
+    return True
+
+
 def html_problems(root: lxml.html.HtmlElement, where: str, base_url: str = "", page: bool = True) -> list[str]:
     """Executable markup in parsed HTML: foreign scripts, handlers, unsafe URLs, refreshes, frames, templates.
 
@@ -99,7 +111,7 @@ def html_problems(root: lxml.html.HtmlElement, where: str, base_url: str = "", p
             src = element.get("src", "")
             local_src = src.removeprefix(base_url) if base_url else src
             own = page and element.text is None and local_src.lstrip("./") in OWN_SCRIPTS
-            if not own:
+            if not own and not _json_ld(element):
                 problems.append(f"{where}: script element {lxml.html.tostring(element)[:120]!r}")
         if tag in FORBIDDEN_ELEMENTS:
             problems.append(f"{where}: <{tag}> element")

@@ -107,6 +107,8 @@ def test_text_payload_in_every_field_comes_out_as_the_same_text_and_nothing_else
     page = html(site / "controversies" / "hostile" / "index.html")
     assert text(page.xpath("//h1")[0]) == shown
     assert text(page.xpath("//section[@class='position']//h2")[0]) == f"Position A: {shown}"
+    (linked,) = page.xpath("//script[@type='application/ld+json']")  # the title cannot end the block
+    assert json.loads(linked.text)["@graph"][0]["headline"] == payload.strip()
     assert shown in text(page.xpath("//ol[@class='history-log']")[0])
     assert text(html(site / "proponents" / "alice" / "index.html").xpath("//h1")[0]) == shown
     assert text(html(site / "index.html").xpath("//p[@class='site-title']/a")[0]) == shown
