@@ -230,8 +230,11 @@ class Reader:
         javascript: bool = True,
         status: int = 200,
         permissions: tuple[str, ...] = (),
+        touch: bool = False,
     ) -> Page:
         context = self.browser.new_context(
+            has_touch=touch,
+            is_mobile=touch,
             viewport={"width": width, "height": height},
             color_scheme=scheme,  # type: ignore[arg-type]
             java_script_enabled=javascript,
