@@ -1,0 +1,75 @@
+"""The top of a controversy page: the question first (its summary as the lede) and where it stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ledger.pipeline import Options, build
+
+from .helpers import html, make_content, page_file, text
+
+FIRST = (Path(__file__).parent / "fixtures" / "minimal" / "controversies" / "first.md").read_text(encoding="utf-8")
+MOVED = FIRST.replace(
+    "see_also: [second]\n",
+    """see_also: [second]
+history:
+  - date: 2024-03-01
+    status: {from: leaning, to: contested}
+    reason: A replication reopened the question.
+    sources: [paper-one]
+""",
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("top")
+    third = FIRST.replace("Is the First Question Settled?", "A Third Question?")
+    files = {"controversies/first.md": MOVED, "controversies/third.md": third}
+    content = make_content(root / "content", files=files)
+    build(Options(content=content, out=root / "site", search=False))
+    return root / "site"
+
+
+def test_the_summary_is_the_lede_and_the_thread_sentence_a_kicker_above_the_title(site: Path) -> None:
+    page = html(page_file(site, "controversies/first/"))
+    assert text(page.xpath("//article/p[@class='lede']")[0]) == "The first test controversy."
+    kicker = page.xpath("//article/p[@class='kicker']")[0]
+    assert text(kicker).startswith("An empirical controversy in The Main Thread thread")
+    assert "Opened 1 January 2024" in text(kicker)
+    assert kicker.getnext().tag == "h1"
+
+
+def test_without_a_summary_the_lede_names_kind_and_thread(site: Path) -> None:
+    page = html(page_file(site, "controversies/second/"))
+    lede = text(page.xpath("//article/p[@class='lede']")[0])
+    assert lede == "A multi-axis controversy in The Main Thread thread."
+    assert not page.xpath("//article/p[@class='kicker']")
+    assert "Opened 1 February 2024" in text(page.xpath("//p[@class='where-it-stands']")[0])
+
+
+def test_where_it_stands_gives_the_status_with_the_reason_of_its_last_move_above_the_positions(site: Path) -> None:
+    page = html(page_file(site, "controversies/first/"))
+    (line,) = page.xpath("//p[@class='where-it-stands']")
+    assert text(line) == (
+        "Where it stands: Status: Contested as of 1 June 2024 — "
+        "Leaning → Contested on 1 March 2024: A replication reopened the question [3]."
+    )
+    (entry,) = page.xpath("//section[contains(@class, 'history')]//li/@id")
+    assert line.xpath(".//a[time]/@href") == [f"#{entry}"]
+    (cite,) = line.xpath(".//a[@class='stands-cite']")
+    assert page.xpath(f"//li[@id='{cite.get('href')[1:]}']//cite/text()") == ["The First Paper"]
+    summary = page.xpath("//nav[contains(@class, 'position-summary')]")[0]
+    assert line.getparent() is summary.getparent() and line.getparent().index(line) < summary.getparent().index(summary)
+
+
+def test_where_it_stands_points_to_the_status_section_when_no_move_is_recorded(site: Path) -> None:
+    page = html(page_file(site, "controversies/third/"))
+    (line,) = page.xpath("//p[@class='where-it-stands']")
+    assert text(line) == "Where it stands: Status: Contested as of 1 June 2024 — why, in the Status section."
+    assert line.xpath(".//a/@href")[-1] == "#status" and page.xpath("//h2[@id='status']")
+    other = html(page_file(site, "controversies/second/"))  # no move, no Status section: the status alone
+    line = text(other.xpath("//p[@class='where-it-stands']")[0])
+    assert line == "Where it stands: Status: Leaning as of 1 July 2024 · Opened 1 February 2024."
