@@ -184,6 +184,14 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
     return Body(html, tuple(citations), text, uncited, quotes), errors
 
 
+SECTION_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+
+def sections(html: str) -> tuple[tuple[str, str], ...]:
+    """(id, plain text) of each ``##`` heading of a rendered body: a page's contents list links to them."""
+    return tuple((anchor, Markup(title).striptags()) for anchor, title in SECTION_RE.findall(html))
+
+
 def render_body(body: Body) -> Markup:
     """The body's HTML, marked safe for templates (it was escaped and checked when parsed)."""
     return Markup(body.html)

@@ -28,6 +28,7 @@ from jinja2.runtime import Context
 from . import cite, csp, github, history, linked_data
 from .charts import step_chart
 from .fragments import Fragments
+from .markdown import sections
 from .model import PartialDate, Proponent, SiteConfig, Source, Thread
 from .revisions import history_url
 from .schema import CONFIDENCE, STATUS
@@ -128,7 +129,12 @@ def environment(templates: Path, bytecode: Path | None = None) -> Environment:
         page_citation=cite.page_citation,
         page_json_ld=linked_data.page_json_ld,
     )
-    env.filters.update(with_article=_with_article, in_thread=_in_thread, long_date=lambda d: PartialDate.of(d).display)
+    env.filters.update(
+        with_article=_with_article,
+        in_thread=_in_thread,
+        sections=sections,
+        long_date=lambda d: PartialDate.of(d).display,
+    )
     return env
 
 

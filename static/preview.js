@@ -23,7 +23,7 @@
     var target = document.getElementById(decodeURIComponent(hash.slice(1)));
     if (!target) return null;
     if (/^ref-\d+$/.test(target.id) && target.closest(".references") && !link.closest(".references")) return target;
-    if (target.matches("section.position") && !link.closest(".position-summary, .position-letter, .preview")) return target;
+    if (target.matches("section.position") && !link.closest(".position-summary, .contents, .position-letter, .preview")) return target;
     return null;
   }
 

@@ -1,4 +1,5 @@
-"""The top of a controversy page: the question first (its summary as the lede) and where it stands."""
+"""A controversy page a reader can find their way in: the question first (its summary as the lede), where it
+stands, a contents list, and back-links that say which citation they return to."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ history:
     reason: A replication reopened the question.
     sources: [paper-one]
 """,
-)
+).replace("then [@book-three; @paper-one].", "then [@book-three; @paper-one].\n\nAgain [@post-two].")
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +74,41 @@ def test_where_it_stands_points_to_the_status_section_when_no_move_is_recorded(s
     other = html(page_file(site, "controversies/second/"))  # no move, no Status section: the status alone
     line = text(other.xpath("//p[@class='where-it-stands']")[0])
     assert line == "Where it stands: Status: Leaning as of 1 July 2024 · Opened 1 February 2024."
+
+
+def test_the_contents_list_links_every_section_and_position_to_its_place(site: Path) -> None:
+    page = html(page_file(site, "controversies/first/"))
+    (contents,) = page.xpath("//nav[@class='contents']")
+    links = [(text(a), a.get("href")) for a in contents.xpath(".//a")]
+    assert links == [
+        ("Context", "#context"),
+        ("Status", "#status"),
+        ("Position A", "#position-a"),
+        ("Position B", "#position-b"),
+        ("How this unfolded", "#events"),
+        ("History", "#history"),
+        ("References", "#references"),
+        ("See also", "#see-also"),
+        ("Cite this page", "#cite-this"),
+    ]
+    for _, href in links:
+        (target,) = page.xpath(f"//*[@id='{href[1:]}']")
+        assert target.tag in ("h2", "section"), href
+    body_start = page.xpath("//h2[@id='context']")[0]
+    assert contents.getparent().index(contents) < contents.getparent().index(body_start)
+
+
+def test_back_links_to_one_section_are_lettered_a_b_c(site: Path) -> None:
+    page = html(page_file(site, "controversies/first/"))
+    (entry,) = page.xpath("//li[@id='ref-1']")  # post-two: cited twice in Context, once in Status and by A
+    backlinks = entry.xpath(".//span[@class='backlinks']")[0]
+    assert " ".join(text(backlinks).split()) == (
+        "Back to text: ↩ Context a b ↩ Status ↩ Position A Every page citing it"
+    )
+    letters = backlinks.xpath(".//a[@class='backlink-letter']")
+    assert [a.get("aria-label") for a in letters] == ["Back to citation a in Context", "Back to citation b in Context"]
+    hrefs = [a.get("href") for a in letters]
+    assert len(set(hrefs)) == 2
+    for href in hrefs:
+        (cite,) = page.xpath(f"//*[@id='{href[1:]}']")
+        assert cite.xpath("ancestor::p") and cite.get("href") == "#ref-1"

@@ -26,7 +26,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_page_says_as_of_when_and_lists_its_history_in_order(recorded: Path) -> None:
     page = html(recorded / PAGE)
-    assert "Status: Contested as of 1 June 2024" in text(page.xpath("//p[@class='meta']")[0])
+    assert "Status: Contested as of 1 June 2024" in text(page.xpath("//p[@class='where-it-stands']")[0])
     items = page.xpath("//section[@class='history']//li")
     assert [li.get("id") for li in items] == [
         "history-2024-01-01-1",

@@ -140,3 +140,33 @@ def test_no_console_errors_and_no_failed_requests(reader: Reader, kind: str) -> 
         if kind == "search":
             page.locator(".search-result").first.wait_for()
     assert reader.problems.items == []
+
+
+def test_the_matrix_keeps_its_labels_after_a_sideways_scroll_at_360_px(reader: Reader) -> None:
+    page = reader.open(PAGES["thread"], width=360, height=740)
+    wrap = page.locator(".matrix-wrap")
+    wrap.scroll_into_view_if_needed()
+    assert wrap.evaluate("el => el.scrollWidth > el.clientWidth + 100"), "the matrix should be wider than a phone"
+    assert "radial-gradient" in wrap.evaluate("el => getComputedStyle(el).backgroundImage")  # the cue that it scrolls
+    box = wrap.bounding_box()
+    assert box
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + min(box["height"], 740 - box["y"]) / 2)
+    page.mouse.wheel(500, 0)
+    page.wait_for_function("() => document.querySelector('.matrix-wrap').scrollLeft > 200")
+    label = """([x, y]) => {
+      const cell = document.elementFromPoint(x, y)?.closest("th");
+      return cell && cell.textContent.trim();
+    }"""
+    for row in (page.locator("table.matrix tbody th").first, page.locator("table.matrix thead th").first):
+        row.scroll_into_view_if_needed()
+        cell = row.bounding_box()
+        assert cell and abs(cell["x"] - box["x"]) < 2, (cell, box)  # still at the left edge of the table's box
+        name = row.inner_text().strip()
+        assert page.evaluate(label, [cell["x"] + 4, cell["y"] + cell["height"] / 2]) == name  # on top, not covered
+    assert wrap.evaluate("el => el.scrollLeft") > 200  # the table is still scrolled sideways
+    # Scrolled down inside its box, the header row stays too.
+    if wrap.evaluate("el => el.scrollHeight > el.clientHeight"):
+        wrap.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+        top = page.locator("table.matrix thead th").nth(1).bounding_box()
+        inner = wrap.bounding_box()
+        assert top and inner and abs(top["y"] - inner["y"]) < 2, (top, inner)
