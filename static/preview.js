@@ -84,6 +84,7 @@
     close.className = "preview-close";
     close.setAttribute("aria-label", "Close preview");
     close.textContent = "×";
+    close.tabIndex = -1; // the keyboard closes with Escape: Tab stops only at the source's own links
     close.addEventListener("click", function () { hide(true); });
     head.appendChild(label);
     head.appendChild(close);
@@ -94,6 +95,7 @@
     var jump = document.createElement("a");
     jump.href = link.getAttribute("href");
     jump.textContent = content.more;
+    jump.tabIndex = -1; // Enter on the citation itself jumps there
     jump.addEventListener("click", function () { hide(false); });
     more.appendChild(jump);
     box.appendChild(head);

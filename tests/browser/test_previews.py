@@ -64,8 +64,12 @@ def test_keyboard_focus_shows_the_card_announced_reachable_and_escape_returns_fo
     expect(link).to_have_attribute("aria-expanded", "true")
     title = page.locator(f"#{number} .ref-title").inner_text()
     expect(link).to_have_accessible_description(re.compile(re.escape(title)))
-    page.keyboard.press("Tab")  # the card comes next in the reading order
-    assert page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
+    page.keyboard.press("Tab")  # the card comes next in the reading order: its link to the source
+    assert page.evaluate("document.activeElement.matches('[role=dialog] a.ref-title')")
+    page.keyboard.press("Tab")  # Tab stops only at the source's own links; leaving the card closes it
+    expect(card).to_have_count(0)
+    link.focus()
+    expect(card).to_be_visible()
     page.keyboard.press("Escape")
     expect(card).to_have_count(0)
     assert page.evaluate("document.activeElement.getAttribute('href')") == f"#{number}"
