@@ -13,12 +13,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from . import cite, export, feeds, history, projections, shows, timeline
+from . import cite, export, feeds, history, projections, schema, shows, timeline
 from .deps import Dep
 from .digests import tree_fingerprint
 from .fragments import Fragments
 from .link import Links, PageRefs
-from .markdown import render_body
+from .markdown import SYNTHESIS_NOTE, render_body
 from .matrix import thread_matrix
 from .model import Controversy, Event, Site, Thread
 from .projections import Row
@@ -227,6 +227,23 @@ def _updates(listing: Listing) -> Iterator[Job]:
     yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every}, updates)
 
 
+def _methodology(listing: Listing) -> Iterator[Job]:
+    """How the Ledger works: what levels and statuses mean (from the schema, the one place they are defined)."""
+    page = Page(
+        "methodology/",
+        "How the Ledger works",
+        "What confidence levels and statuses mean, how they move, "
+        "how sources are chosen and labelled, and how to contribute.",
+    )
+    meanings = dict(
+        confidence_meanings=schema.CONFIDENCE_MEANINGS,
+        status_meanings=schema.STATUS_MEANINGS,
+        source_kinds=schema.SOURCE_KIND_MEANINGS,
+        synthesis_note=SYNTHESIS_NOTE,
+    )
+    yield _page(listing, "methodology.html", page, set(), **meanings)
+
+
 def _search(listing: Listing) -> Iterator[Job]:
     yield _page(listing, "search.html", Page("search/", "Search", f"Search {listing.site.config.title}."), set())
 
@@ -294,6 +311,7 @@ KINDS: tuple[tuple[str, Callable[[Listing], Iterator[Job]]], ...] = (
     ("sources", _sources),
     ("timelines", _timelines),
     ("updates", _updates),
+    ("methodology", _methodology),
     ("search", _search),
     ("not found", _not_found),
     ("feeds page", _feeds_page),

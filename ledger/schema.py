@@ -15,9 +15,37 @@ LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """A BCP 47 language tag's shape (``en``, ``en-GB``): it becomes ``<html lang>``, which names search index files."""
 PARTIAL_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
-CONFIDENCE = ("low", "medium", "high")
-STATUS = ("contested", "leaning", "settled", "dormant")
-SOURCE_KINDS = ("paper", "report", "press", "blog", "opinion", "primary", "dataset", "talk")
+CONFIDENCE_MEANINGS = {
+    "low": "The claim rests on argument, extrapolation or a single source; little direct evidence on record "
+    'supports it yet. Low is not "wrong": it is "not yet shown".',
+    "medium": "Real evidence supports the claim, but it is partial, indirect, contested by other evidence on "
+    "record, or comes mostly from parties with a stake in it.",
+    "high": "Several independent sources support the claim, including primary evidence (measurements, results, "
+    "data), and nothing on record seriously undercuts it.",
+}
+"""What each confidence level means: how well the evidence on record (the sources cited on the page) supports a
+position, not how popular it is or what the editors believe. The methodology page and CONTRIBUTING state these."""
+CONFIDENCE = tuple(CONFIDENCE_MEANINGS)
+STATUS_MEANINGS = {
+    "contested": "Serious positions disagree and the evidence does not yet favour one.",
+    "leaning": "The evidence on record favours one position, but others remain live.",
+    "settled": "The evidence on record answers the question; the page stays as history.",
+    "dormant": "The debate has gone quiet without being resolved.",
+}
+"""What each status of a controversy means: where the debate stands as a whole."""
+STATUS = tuple(STATUS_MEANINGS)
+SOURCE_KIND_MEANINGS = {
+    "paper": "a research paper or preprint",
+    "report": "a report by an organisation, lab or agency",
+    "press": "news reporting",
+    "blog": "a post by its author or organisation",
+    "opinion": "a signed argument or commentary",
+    "primary": "a first-hand document: an announcement, filing, model card, transcript",
+    "dataset": "data or a benchmark's published results",
+    "talk": "a recorded talk or interview",
+}
+"""What each ``kind`` of source is, as readers see it beside a reference."""
+SOURCE_KINDS = tuple(SOURCE_KIND_MEANINGS)
 URL_STATUS = ("live", "dead", "usurped")
 """Named after Wikipedia's ``url-status``: it says what became of the *URL* (the source itself is
 unchanged), and keeps clear of a controversy's ``status``, whose values mean something else."""

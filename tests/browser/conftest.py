@@ -63,6 +63,7 @@ PAGES = {
     "proponents": "proponents/",
     "proponent": "proponents/gary-marcus/",
     "sources": "sources/",
+    "methodology": "methodology/",
     "search": "search/?q=gary+marcus",
     "404": "no-such-page/",
 }
