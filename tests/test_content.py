@@ -73,7 +73,7 @@ def test_every_controversy_is_complete_and_every_position_sourced(shipped_site: 
     for section in positions:
         assert section.xpath(".//ul[@class='position-sources']/li"), section.get("id")
         assert section.xpath(".//a[@class='chip']"), section.get("id")
-        assert section.xpath(".//span[contains(@class, 'confidence')]"), section.get("id")
+        assert section.xpath(".//*[contains(@class, 'badge') and contains(@class, 'confidence')]"), section.get("id")
     assert page.xpath("//section[@class='see-also']//a")
     links = page.xpath("//section[@class='see-also']//a/@href")
     assert slug == "scaling-laws-hitting-a-wall" or "../../controversies/scaling-laws-hitting-a-wall/" in links

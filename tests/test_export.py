@@ -33,7 +33,11 @@ def positions_in_html(page) -> set[tuple[Any, ...]]:
     for section in page.xpath("//section[@class='position']"):
         letter = section.get("id").removeprefix("position-").upper()
         claim = text(section.xpath(".//h2")[0]).split(": ", 1)[1]
-        confidence = text(section.xpath(".//span[contains(@class, 'confidence')]")[0]).split(": ")[1].lower()
+        confidence = (
+            text(section.xpath(".//*[contains(@class, 'badge') and contains(@class, 'confidence')]")[0])
+            .split(": ")[1]
+            .lower()
+        )
         proponents = tuple(a.get("href").rstrip("/").rsplit("/", 1)[1] for a in section.xpath(".//a[@class='chip']"))
         cited = tuple(sources[a.get("href")[1:]] for a in section.xpath(".//ul[@class='position-sources']//a"))
         found.add((letter, claim, confidence, proponents, cited))
