@@ -22,18 +22,18 @@ def _pages_indexed(site: Path) -> int:
 def test_the_build_indexes_controversies_threads_proponents_and_sources(shipped_site: Path) -> None:
     assert pagefind_executable() is not None, "pagefind[bin] is a dependency: its binary must be installed"
     assert (shipped_site / "pagefind" / "pagefind.js").is_file()
-    # Marked data-pagefind-body: every controversy, thread and proponent page, and the sources page.
+    # Marked data-pagefind-body: every controversy, thread and proponent page, the sources and methodology pages.
     pages = sum(
         len(list((shipped_site / kind).glob("*/index.html"))) for kind in ("controversies", "threads", "proponents")
     )
-    assert _pages_indexed(shipped_site) == pages + 1
+    assert _pages_indexed(shipped_site) == pages + 2
 
 
 def test_the_cli_reports_the_index(tmp_path: Path, run) -> None:
     make_content(tmp_path / "content")
     code, out, err = run(tmp_path, "build", "--content", "content", "--out", "site")
     assert code == 0, err
-    assert "search index: 6 pages" in out  # 2 controversies, 1 thread, 2 proponents, the sources page
+    assert "search index: 7 pages" in out  # 2 controversies, 1 thread, 2 proponents, the sources and methodology pages
     assert "search skipped" not in err
 
 
