@@ -99,7 +99,10 @@ def test_a_title_cannot_end_the_json_ld_block(tmp_path: Path) -> None:
     content = make_content(tmp_path / "content", files={"controversies/first.md": hostile})
     build(Options(content=content, out=tmp_path / "site", search=False, jobs=1))
     page = html(tmp_path / "site" / "controversies" / "first" / "index.html")
-    assert len(page.xpath("//script")) == 2  # the site's own script and the data block: no third
+    # The site's own script files and the one data block: the hostile title adds no script of its own.
+    inline = page.xpath("//script[not(@src)]")
+    assert [s.get("type") for s in inline] == ["application/ld+json"]
+    assert all("/static/" in s.get("src") for s in page.xpath("//script[@src]"))
     assert by_type(json_ld(page))["Article"]["headline"] == HOSTILE_TITLE
     assert meta(page, "citation_title") == [HOSTILE_TITLE]
     assert "</script><script>" not in (tmp_path / "site" / "controversies" / "first" / "index.html").read_text()
