@@ -3,14 +3,16 @@
 
     python benchmarks/make_corpus.py --n 1000 --out /tmp/corpus-1000 [--hugo /tmp/hugo-1000]
 
-N controversies across max(1, N/20) threads; each body has ~800 words with headings, a list, links and
-3–6 inline citations; 4 positions with 2–4 proponents and 1–3 sources each; registries of N/5
-proponents and 2N sources; every controversy lists 2 See-also neighbours. Same N → same bytes.
+N controversies across max(1, N/20) threads; each body has ~800 words with headings, a list, a link, and
+a citation in every paragraph and list item (`check --strict`: 0 warnings); 4 positions with 2–4
+proponents and 1–3 sources each; registries of N/5 proponents and 2N sources; every controversy lists
+2 See-also neighbours; updated in 2026. Same N → same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import shutil
 from pathlib import Path
@@ -53,23 +55,32 @@ def paragraph(rng: random.Random, words: int) -> str:
 
 
 def body(rng: random.Random, cites: list[str]) -> str:
-    """~800 words: Context, Key Tensions (with a list and a link), Status; citations spread through it."""
+    """~800 words: Context, Key Tensions (with a list and a link), Status; every paragraph and list item cites.
+
+    The citations are taken in turn from ``cites`` (no draw from ``rng``), so the words are those of earlier
+    corpora of the same N: only the citations were added (the citation rule, issue 14).
+    """
+    turn = itertools.count()
+
+    def cite() -> str:
+        return f" [@{cites[next(turn) % len(cites)]}]"
+
     parts = [
         "## Context",
         "",
-        paragraph(rng, 150) + f" [@{cites[0]}]",
+        paragraph(rng, 150) + cite(),
         "",
-        paragraph(rng, 140),
+        paragraph(rng, 140) + cite(),
         "",
         "## Key Tensions",
         "",
     ]
     for i in range(3):
-        cite = f" [@{cites[1 + i]}]" if 1 + i < len(cites) else ""
-        parts += [f"**Tension {i + 1}:** " + paragraph(rng, 90) + cite, ""]
-    parts += ["- " + sentence(rng, 10) for _ in range(4)]
-    parts += ["", f"See [an external analysis](https://example.org/analysis/{rng.randint(1, 10**6)}) for details.", ""]
-    parts += ["## Status", "", paragraph(rng, 140) + "".join(f" [@{c}]" for c in cites[4:]), ""]
+        parts += [f"**Tension {i + 1}:** " + paragraph(rng, 90) + cite(), ""]
+    parts += ["- " + sentence(rng, 10) + cite() for _ in range(4)]
+    link = f"https://example.org/analysis/{rng.randint(1, 10**6)}"
+    parts += ["", f"See [an external analysis]({link}) for details.{cite()}", ""]
+    parts += ["## Status", "", paragraph(rng, 140) + "".join(f" [@{c}]" for c in cites[4:]) + cite(), ""]
     return "\n".join(parts)
 
 
@@ -105,7 +116,7 @@ def write_corpus(n: int, out: Path, hugo: Path | None = None) -> None:
     for t in range(threads):
         (out / "threads" / f"thread-{t:04d}.md").write_text(
             f"---\ntitle: Thread {t}\nsummary: {sentence(rng, 12)}\nopened: 2020-01-{1 + t % 28:02d}\n---\n"
-            f"{paragraph(rng, 80)}\n"
+            f"{paragraph(rng, 80)} [@{sources[t]}]\n"
         )
     if hugo is not None:
         (hugo / "content" / "posts").mkdir(parents=True)
@@ -127,18 +138,19 @@ def write_corpus(n: int, out: Path, hugo: Path | None = None) -> None:
             )
         see_also = sorted({f"controversy-{(c + d) % n:05d}" for d in (1, 7)} - {slug})
         year, month, day = 2021 + c % 5, 1 + c % 12, 1 + c % 28
+        updated = f"2026-{1 + c % 11:02d}-{day:02d}"  # 2026: no page stale (`check` warns a year on)
         title = f"Question {c}: " + sentence(rng, 6)[:-1] + "?"
         text = body(rng, cites)
         (out / "controversies" / f"{slug}.md").write_text(
             f'---\ntitle: "{title}"\nthread: thread-{c % threads:04d}\nkind: empirical\n'
             f"status: {STATUS[c % 4]}\nopened: {year}-{month:02d}-{day:02d}\n"
-            f"updated: {year + 1}-{month:02d}-{day:02d}\n"
+            f"updated: {updated}\n"
             f"summary: {sentence(rng, 16)}\npositions:\n{''.join(positions)}"
             f"see_also: [{', '.join(see_also)}]\n---\n{text}"
         )
         if hugo is not None:
             (hugo / "content" / "posts" / f"{slug}.md").write_text(
-                f'---\ntitle: "{title}"\ndate: {year + 1}-{month:02d}-{day:02d}\n'
+                f'---\ntitle: "{title}"\ndate: {updated}\n'
                 f'tags: ["thread-{c % threads:04d}"]\n---\n'
                 f"{text}"  # same words; Hugo shows [@id] citations as plain text
             )
