@@ -52,7 +52,7 @@ def _line(c: Change, esc=lambda s: s, link=_plain_link, code=lambda s: s) -> str
             return f"body edited: {esc(c.detail)}"
         case Kind.POSITION_ADDED | Kind.POSITION_REMOVED:
             return f"{p} {c.kind.value.split()[1]}: {q(c.after)} — {esc(c.detail)}"
-        case Kind.REWORDED | Kind.CRUX:
+        case Kind.REWORDED | Kind.CRUX | Kind.REASON:
             return f"{p} {c.kind.value}: {q(c.before)} → {q(c.after)}"
         case Kind.CONFIDENCE:
             return f"{p} confidence: {c.before} → {c.after}"

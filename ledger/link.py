@@ -1,7 +1,7 @@
 """Stage 3: resolve the cross-links a reader follows.
 
 Numbers each page's references in reading order (body citations first, then each position's
-sources, then each history entry's), records every place that cites a reference (for back-links),
+confidence reason and sources, then each history entry's), records every place that cites a reference (for back-links),
 makes See also symmetric and builds the reverse indexes: thread → controversies,
 proponent → positions, source → pages.
 """
@@ -47,6 +47,8 @@ class PageRefs:
     references: tuple[Reference, ...] = ()
     body: tuple[CiteMark, ...] = ()
     positions: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
+    reasons: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
+    """The citations of each position's ``confidence_reason`` (positions without one are absent)."""
     history: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
     """Keyed by the history entry's anchor."""
 
@@ -91,7 +93,12 @@ def number_references(
     interned = numbering.interned
     numbers, places, mark = numbering.numbers, numbering.places, numbering.mark
     body_marks = numbering.body(body.citations)
-    position_marks = {p.id: shared(interned, tuple(mark(s, f"Position {p.id}") for s in p.sources)) for p in positions}
+    position_marks, reason_marks = {}, {}
+    for p in positions:  # in reading order: the reason beside the badge, then the position's list of sources
+        if p.confidence_reason is not None:
+            label = f"Why {p.id} is {p.confidence}"
+            reason_marks[p.id] = shared(interned, tuple(mark(c.source, label) for c in p.confidence_reason.citations))
+        position_marks[p.id] = shared(interned, tuple(mark(s, f"Position {p.id}") for s in p.sources))
     history_marks = {}
     for e in history:
         label = f"History, {e.date.display}"
@@ -100,7 +107,7 @@ def number_references(
         Reference(number, site.sources[source_id], shared(interned, tuple(places[source_id])))
         for source_id, number in numbers.items()
     )
-    return PageRefs(references, shared(interned, body_marks), position_marks, history_marks)
+    return PageRefs(references, shared(interned, body_marks), position_marks, reason_marks, history_marks)
 
 
 def link(site: Site, recall: Recall = ONCE, previous: tuple[Site, Links] | None = None) -> Links:

@@ -41,6 +41,27 @@ def _unsourced(c: Controversy, today: dt.date) -> Iterator[ContentError]:
             )
 
 
+def reasons_off_position(site: Site, today: dt.date) -> Iterator[ContentError]:
+    for c in site.controversies.values():
+        yield from _reasons_off_position(c, today)
+
+
+def _reasons_off_position(c: Controversy, today: dt.date) -> Iterator[ContentError]:
+    """A ``confidence_reason`` citing a source its position does not list: the reason should rest on the
+    evidence the position shows (its ``sources``), or the reader sees a basis the position never claims."""
+    for p in c.positions:
+        if p.confidence_reason is None:
+            continue
+        for cite in dict.fromkeys(p.confidence_reason.citations):
+            if cite.source not in p.sources:
+                yield _warning(
+                    c.path,
+                    cite.line,
+                    f"position {p.id}'s confidence_reason cites '{cite.source}', which is not in its 'sources': "
+                    "add it there, or cite one of the position's sources",
+                )
+
+
 def uncited_paragraphs(site: Site, today: dt.date) -> Iterator[ContentError]:
     for c in site.controversies.values():
         yield from _uncited(c, today)
@@ -154,6 +175,7 @@ def duplicate_source_urls(site: Site, today: dt.date) -> Iterator[ContentError]:
 
 RULES: tuple[Rule, ...] = (
     unsourced_positions,
+    reasons_off_position,
     uncited_paragraphs,
     uncited_thread_paragraphs,
     unsourced_history,
@@ -170,6 +192,7 @@ REGISTRY_RULES = frozenset({unfindable_sources, duplicate_source_urls})
 
 CONTROVERSY_RULES = {
     unsourced_positions: _unsourced,
+    reasons_off_position: _reasons_off_position,
     uncited_paragraphs: _uncited,
     unsourced_history: _unsourced_history,
     stale_controversies: _stale,

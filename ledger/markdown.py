@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,8 +26,8 @@ from markupsafe import Markup
 
 from .citing import citation_needed, render_citation_needed
 from .errors import ContentError
-from .model import Body, Citation
-from .numbering import Numbering
+from .model import Body, Citation, Reason
+from .numbering import CiteMark, Numbering
 from .rawhtml import escaped, raw_html_errors
 from .schema import EDITORIAL
 
@@ -125,6 +126,25 @@ def is_safe_link(url: str) -> bool:
     return not url.startswith("//")  # protocol-relative URLs leave the site with the page's scheme
 
 
+def _link_problem(child: Token, inline: Token, path: str, block_line: int) -> ContentError | None:
+    """The error for a link or image ``child`` of ``inline`` that pages may not have (its target is then ``#``)."""
+    attr = "href" if child.type == "link_open" else "src"
+    url = str(child.attrGet(attr) or "")
+    if not is_safe_link(url):
+        at = inline.content.find(url.split(":", 1)[0] + ":")
+        message = f"link to '{url}' is not allowed: use an http(s) URL or a relative link"
+    elif child.type == "image" and urlsplit(url).netloc:
+        at = inline.content.find(url.split("/", 1)[0])
+        message = (
+            f"image '{url}' is on another site: pages load images from the site only "
+            "(its Content-Security-Policy); link to it instead, [text](url)"
+        )
+    else:
+        return None
+    child.attrSet(attr, "#")
+    return ContentError(path, block_line + inline.content[: max(at, 0)].count("\n"), message)
+
+
 def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[ContentError]]:
     """Parse a Markdown body that starts on ``first_line`` of ``path``.
 
@@ -156,32 +176,60 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
             if child.type == "citation":
                 child.meta["index"] = len(citations)
                 citations.append(Citation(child.meta["id"], line, section))
-            elif child.type in ("link_open", "image"):
-                attr = "href" if child.type == "link_open" else "src"
-                url = str(child.attrGet(attr) or "")
-                if not is_safe_link(url):
-                    at = token.content.find(url.split(":", 1)[0] + ":")
-                    line = block_line + token.content[: max(at, 0)].count("\n")
-                    errors.append(
-                        ContentError(
-                            path, line, f"link to '{url}' is not allowed: use an http(s) URL or a relative link"
-                        )
-                    )
-                    child.attrSet(attr, "#")
-                elif child.type == "image" and urlsplit(url).netloc:
-                    at = token.content.find(url.split("/", 1)[0])
-                    line = block_line + token.content[: max(at, 0)].count("\n")
-                    message = (
-                        f"image '{url}' is on another site: pages load images from the site only "
-                        "(its Content-Security-Policy); link to it instead, [text](url)"
-                    )
-                    errors.append(ContentError(path, line, message))
-                    child.attrSet(attr, "#")
+            elif child.type in ("link_open", "image") and (problem := _link_problem(child, token, path, block_line)):
+                errors.append(problem)
     marks = Numbering().body(tuple(citations))
     html = parser().renderer.render(tokens, parser().options, {"citations": marks})
     uncited = tuple(first_line + line for line in env["uncited"])
     quotes = tuple(first_line + line for line in env["uncited_quotes"])
     return Body(html, tuple(citations), text, uncited, quotes), errors
+
+
+def parse_reason(text: str, path: str, line: int, name: str = "confidence_reason") -> tuple[Reason, list[ContentError]]:
+    """A position's ``confidence_reason`` (inline Markdown on ``line``) with its citations, and its problems.
+
+    The same rules as a body (no raw HTML, safe links), and two more: it cites at least one source, and never
+    ``[@editorial]`` (a confidence is the evidence's, so the reason rests on sources, not on the Ledger's word).
+    """
+    tokens = parser().parseInline(text, {})
+    errors = [
+        replace(e, message=e.message.replace(" in a body", f" in '{name}'"))
+        for e in raw_html_errors(tokens, path, line)
+    ]
+    citations: list[Citation] = []
+    editorial = False
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "citation":
+                citations.append(Citation(child.meta["id"], line, ""))
+            elif child.type == "editorial":
+                editorial = True
+            elif child.type in ("link_open", "image") and (problem := _link_problem(child, token, path, line)):
+                errors.append(problem)
+    if editorial:
+        message = f"'{name}' may not use [@{EDITORIAL}]: a confidence rests on sources; cite them, [@source-id]"
+        errors.append(ContentError(path, line, message))
+    elif not citations:
+        message = (
+            f"'{name}' cites no source: add [@source-id] for the evidence it states "
+            "(one of the position's 'sources', as a rule)"
+        )
+        errors.append(ContentError(path, line, message))
+    return Reason(text, tuple(citations)), errors
+
+
+def render_reason(reason: Reason, marks: Sequence[CiteMark]) -> Markup:
+    """The reason as HTML, its citations rendered as ``marks`` (their numbers on its page, in order)."""
+    tokens = parser().parseInline(reason.text, {})
+    index = 0
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "citation":
+                child.meta["index"] = index
+                index += 1
+            elif child.type in ("link_open", "image"):
+                _link_problem(child, token, "", 0)  # validated already: this only keeps an unsafe target out
+    return Markup(parser().renderer.render(tokens, parser().options, {"citations": marks}))
 
 
 SECTION_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)

@@ -96,6 +96,19 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """A position's ``confidence_reason``: one or two sentences of inline Markdown citing sources.
+
+    Its citations are numbered with the page's (``link.number_references``), after the body's, so it is
+    rendered with its page (``markdown.render_reason``), not when parsed.
+    """
+
+    text: str
+    """The Markdown as written."""
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     """A parsed Markdown body, rendered at load time: its citations are numbered before any other of its page's.
 
@@ -156,6 +169,7 @@ class Position:
     proponents: tuple[str, ...]
     sources: tuple[str, ...] = ()
     crux: str | None = None
+    confidence_reason: Reason | None = None
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key and list item (``sources.1``), for messages about cross-references."""

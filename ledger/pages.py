@@ -13,12 +13,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from . import cite, export, feeds, history, projections, schema, shows, timeline
 from .deps import Dep
 from .digests import tree_fingerprint
 from .fragments import Fragments
 from .link import Links, PageRefs
-from .markdown import SYNTHESIS_NOTE, render_body
+from .markdown import SYNTHESIS_NOTE, render_body, render_reason
 from .matrix import thread_matrix
 from .model import Controversy, Event, Site, Thread
 from .projections import Row
@@ -136,6 +138,15 @@ def _description(c: Controversy) -> str:
     return c.summary or f"{c.title} — {len(c.positions)} positions, {c.status}."
 
 
+def _reasons(c: Controversy, refs: PageRefs) -> dict[str, Markup]:
+    """Each position's ``confidence_reason`` as HTML, with its numbered citations (by position letter)."""
+    return {
+        p.id: render_reason(p.confidence_reason, refs.reasons[p.id])
+        for p in c.positions
+        if p.confidence_reason is not None
+    }
+
+
 def _controversy_recipe(
     c: Controversy,
     refs: PageRefs,
@@ -149,7 +160,8 @@ def _controversy_recipe(
     context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
     context["data_version"] = export.SCHEMA_VERSION  # the Dataset's version in the page's JSON-LD
     page = Page(f"controversies/{c.slug}/", c.title, _description(c))
-    recipe = Recipe("controversy.html", page, page_deps, context, {"body": partial(render_body, c.body)})
+    lazy = {"body": partial(render_body, c.body), "reasons": partial(_reasons, c, refs)}
+    recipe = Recipe("controversy.html", page, page_deps, context, lazy)
     return recipe, f"data/controversies/{c.slug}.json", data_deps
 
 

@@ -75,6 +75,14 @@ CITING = (
 )
 """The citation rule for bodies (``citing.py`` finds what breaks it), as the docs state it."""
 
+CONFIDENCE_REASON = (
+    "Why the position has its confidence level, in one sentence (two at most) of inline Markdown: the evidence, "
+    "not the claim again (what supports it, what is missing, who disputes it). It must cite at least one source, "
+    "`[@source-id]`, and should cite the position's own 'sources' (another id is a warning); `[@editorial]` is not "
+    "allowed: a confidence rests on sources. Shown beside the confidence badge."
+)
+"""What a position's ``confidence_reason`` is, as the docs state it (the methodology page explains it to readers)."""
+
 PLACEHOLDER = "TODO:"
 """What ``build.py new`` writes where a contributor must fill something in; ``check`` refuses it."""
 PLACEHOLDER_RE = re.compile(r"\s*TODO:")
@@ -146,6 +154,7 @@ POSITION = Record(
             required=True,
             choices=CONFIDENCE,
         ),
+        Field("confidence_reason", "text", CONFIDENCE_REASON),
         Field("proponents", "slugs", "Slugs from content/proponents.yaml.", required=True),
         Field("sources", "slugs", "Ids from content/sources.yaml backing the claim."),
         Field("crux", "text", "What evidence would change this position's confidence."),

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 from . import archived, history, timeline
 from .errors import ContentError, ContentErrors, did_you_mean
-from .limits import MAX_LIST_ITEMS
+from .limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from .load import Document, RawContent, display_path, suggest_slug
+from .markdown import parse_reason
 from .model import Body, Controversy, Position, Proponent, Site, SiteConfig, Source, Thread
 from .recall import ONCE, Recall
 from .schema import CONTROVERSY, EDITORIAL, PROPONENT, SITE, SOURCE, THREAD, Record
@@ -141,6 +142,10 @@ def _positions(doc: Document, raw_positions: list[dict[str, Any]], errors: list[
                 )
             )
         seen.setdefault(fields["id"], fields["line"])
+        if (text := fields.get("confidence_reason")) is not None:
+            line = fields["lines"].get("confidence_reason", fields["line"])
+            fields["confidence_reason"], reason_errors = parse_reason(text, doc.path, line)
+            errors.extend(reason_errors)
     return tuple(Position(**fields) for fields in raw_positions)
 
 
@@ -266,6 +271,9 @@ def _cross_check_controversy(c: Controversy, declared: Declared, errors: list[Co
             c.path,
             errors,
         )
+        if p.confidence_reason is not None:
+            cited = ((cite.source, cite.line) for cite in p.confidence_reason.citations)
+            _unknown(cited, declared.sources, "source", c.path, errors, where=" in 'confidence_reason'")
     _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
     for entry in c.history:
         refs = [(s, entry.line_of(f"sources.{i}")) for i, s in enumerate(entry.sources)]
@@ -295,6 +303,11 @@ def _cross_check_invalid(doc: Document, declared: Declared, errors: list[Content
             if key == "positions":
                 refs = _raw_ids(record.get("proponents"), "proponents", record)
                 _unknown(refs, declared.proponents, "proponent", path, errors)
+                reason = record.get("confidence_reason")
+                if isinstance(reason, str) and len(reason) <= MAX_TEXT_CHARS:
+                    parsed = parse_reason(reason, path, line_of(record, "confidence_reason"))[0]
+                    cited = ((c.source, c.line) for c in parsed.citations)
+                    _unknown(cited, declared.sources, "source", path, errors, where=" in 'confidence_reason'")
             refs = _raw_ids(record.get("sources"), "sources", record)
             _unknown(refs, declared.sources, "source", path, errors, where=where)
     _unknown(((c.source, c.line) for c in doc.body.citations), declared.sources, "source", path, errors)

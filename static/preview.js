@@ -1,5 +1,5 @@
 /* The Ledger: previews in place. Hovering, focusing or tapping a citation [n] shows its reference
-   in a card beside it (and a "Position X" link the position's claim and confidence), so a reader
+   in a card beside it (and a "Position X" link the position's claim, confidence and its reason), so a reader
    checks a source without leaving the paragraph. The card is a copy of what the page already
    holds (the References entry, the position's heading): nothing is fetched. Without this file
    the links jump to the reference as they always did; a mouse click still does. */
@@ -43,7 +43,7 @@
     return { label: "Reference " + entry.id.slice(4), body: box, more: "Go to reference " + entry.id.slice(4) + " in the list" };
   }
 
-  /** The card's label and body for a position: its claim and confidence. */
+  /** The card's label and body for a position: its claim, confidence and why it has that confidence. */
   function positionContent(section) {
     var heading = section.querySelector("h2");
     var letter = heading.querySelector(".position-letter");
@@ -62,6 +62,8 @@
       meta.appendChild(copyWithoutIds(badge));
       box.appendChild(meta);
     }
+    var reason = section.querySelector(".confidence-reason");
+    if (reason) box.appendChild(copyWithoutIds(reason));
     return { label: name, body: box, more: "Go to " + name };
   }
 

@@ -3,13 +3,14 @@ stands, a contents list, and back-links that say which citation they return to."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from ledger.pipeline import Options, build
 
-from .helpers import html, make_content, page_file, text
+from .helpers import broken_links, html, make_content, page_file, text
 
 FIRST = (Path(__file__).parent / "fixtures" / "minimal" / "controversies" / "first.md").read_text(encoding="utf-8")
 MOVED = FIRST.replace(
@@ -112,3 +113,61 @@ def test_back_links_to_one_section_are_lettered_a_b_c(site: Path) -> None:
     for href in hrefs:
         (cite,) = page.xpath(f"//*[@id='{href[1:]}']")
         assert cite.xpath("ancestor::p") and cite.get("href") == "#ref-1"
+
+
+REASONED = (
+    FIRST.replace(
+        "    confidence: high\n",
+        "    confidence: high\n    confidence_reason: High because two trials agree [@paper-one; @book-three].\n",
+    )
+    .replace(
+        "    confidence: low\n",
+        "    confidence: low\n    confidence_reason: >-\n"
+        "      Low because only *one* paper argues it\n      [@paper-one].\n",
+    )
+    .replace("Some context citing [@post-two] and\nthen [@book-three; @paper-one].", "Some context [@post-two].")
+)
+
+
+@pytest.fixture(scope="module")
+def reasoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("reasoned")
+    content = make_content(root / "content", files={"controversies/first.md": REASONED})
+    build(Options(content=content, out=root / "site", search=False))
+    return root / "site"
+
+
+def test_why_a_position_has_its_confidence_is_beside_its_badge_with_numbered_citations(reasoned: Path) -> None:
+    page = html(page_file(reasoned, "controversies/first/"))
+    (a,) = page.xpath("//section[@id='position-a']/p[@class='confidence-reason']")
+    assert text(a) == "Why high: High because two trials agree [2][3]."
+    assert a.getprevious().get("class") == "position-meta"  # right under the badge
+    (b,) = page.xpath("//section[@id='position-b']/p[@class='confidence-reason']")
+    assert text(b) == "Why low: Low because only one paper argues it [2]."
+    assert b.xpath(".//em/text()") == ["one"]
+    titles = {"#ref-2": "The First Paper", "#ref-3": "A Third Book"}  # the body cites post-two only: [1]
+    for cite in a.xpath(".//sup[@class='cite']/a") + b.xpath(".//sup[@class='cite']/a"):
+        (entry,) = page.xpath(f"//section[@class='references']//li[@id='{cite.get('href')[1:]}']")
+        assert text(entry.xpath(".//cite")[0]) == titles[cite.get("href")]
+        back = entry.xpath(f".//span[@class='backlinks']//a[@href='#{cite.get('id')}']")
+        assert back, f"no back-link from {cite.get('href')} to {cite.get('id')}"
+    (only_here,) = page.xpath("//li[@id='ref-3']//span[@class='backlinks']/a")
+    assert text(only_here) == "↩ Why A is high"
+    assert broken_links(reasoned) == []
+
+
+def test_a_position_without_a_reason_shows_its_badge_alone(reasoned: Path) -> None:
+    page = html(page_file(reasoned, "controversies/second/"))
+    assert page.xpath("//section[@id='position-a']/p[@class='position-meta']")
+    assert not page.xpath("//*[contains(@class, 'confidence-reason')]")
+
+
+def test_the_reason_is_in_the_data_export_and_its_sources_in_the_page_references(reasoned: Path) -> None:
+    data = json.loads((reasoned / "data/controversies/first.json").read_text(encoding="utf-8"))
+    a, b = data["controversy"]["positions"]
+    assert a["confidence_reason"] == "High because two trials agree [@paper-one; @book-three]."
+    assert b["confidence_reason"] == "Low because only *one* paper argues it [@paper-one]."
+    assert data["controversy"]["references"] == ["post-two", "paper-one", "book-three"]
+    assert set(data["sources"]) == {"post-two", "paper-one", "book-three"}
+    other = json.loads((reasoned / "data/controversies/second.json").read_text(encoding="utf-8"))
+    assert "confidence_reason" not in other["controversy"]["positions"][0]

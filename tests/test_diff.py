@@ -166,6 +166,33 @@ def test_diff_lists_removals_registry_edits_see_also_and_timeline(repo: Path, ru
     assert "  ~ paper-one url: “https://arxiv.org/abs/2001.00001” → “https://mirror.arxiv.org/abs/2001.00001”" in out
 
 
+def test_diff_reports_a_reworded_confidence_reason(repo: Path, run) -> None:
+    edit(
+        repo,
+        "controversies/first.md",
+        "    confidence: high\n",
+        "    confidence: high\n    confidence_reason: Two trials agree [@paper-one].\n",
+    )
+    commit(repo, "a reason")
+    edit(
+        repo, "controversies/first.md", "Two trials agree [@paper-one].", "Three trials agree [@paper-one; @post-two]."
+    )
+    edit(
+        repo,
+        "controversies/first.md",
+        "    confidence: low\n",
+        "    confidence: low\n    confidence_reason: One paper argues it [@paper-one].\n",
+    )
+    code, out, err = run(repo, "diff", "HEAD")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[2:] == [
+        "Is the First Question Settled? (content/controversies/first.md)",
+        "  ~ position A confidence reason reworded: “Two trials agree [@paper-one].” → "
+        "“Three trials agree [@paper-one; @post-two].”",
+        "  ~ position B confidence reason reworded: (none) → “One paper argues it [@paper-one].”",
+    ]
+
+
 def test_diff_reports_content_errors_as_path_line(repo: Path, run) -> None:
     edit(repo, "controversies/first.md", "proponents: [alice]", "proponents: [alicia]")
     code, out, err = run(repo, "diff", "HEAD")

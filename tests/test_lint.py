@@ -56,6 +56,23 @@ def test_each_likely_mistake_is_a_located_warning(tmp_path: Path, run) -> None:
     assert out.endswith(", 5 warnings\n")
 
 
+def test_a_confidence_reason_citing_a_source_not_on_its_position_is_a_located_warning(tmp_path: Path, run) -> None:
+    content = make_content(tmp_path / "content")
+    first = content / "controversies" / "first.md"
+    reason = "    confidence_reason: Low because one paper argues it [@paper-one] and a book doubts it [@book-three].\n"
+    first.write_text(first.read_text().replace("    confidence: low\n", "    confidence: low\n" + reason))
+
+    code, _, err = run(tmp_path, "check", "--today", CLEAN_DAY)
+
+    assert code == 0
+    assert warnings_of(err) == [
+        "content/controversies/first.md:18: warning: position B's confidence_reason cites 'book-three', which is "
+        "not in its 'sources': add it there, or cite one of the position's sources",
+    ]
+    first.write_text(first.read_text().replace("sources: [paper-one]\n", "sources: [paper-one, book-three]\n"))
+    assert run(tmp_path, "check", "--today", CLEAN_DAY, "--strict")[0] == 0
+
+
 def test_dormant_controversies_are_not_stale(tmp_path: Path, run) -> None:
     content = make_content(tmp_path / "content")
     first = content / "controversies" / "first.md"

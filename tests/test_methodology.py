@@ -58,3 +58,11 @@ def test_every_confidence_and_status_badge_links_to_its_meaning(shipped_site: Pa
         "//footer[@class='site-footer']//a[.='How the Ledger works']"
     )
     assert len(footer) == 1
+
+
+def test_the_page_explains_why_a_position_has_its_level(shipped_site: Path) -> None:
+    page = html(page_file(shipped_site, "methodology/"))
+    (why,) = page.xpath("//p[@id='why-this-level']")
+    assert why.xpath("preceding-sibling::h2[1]/@id") == ["confidence"]
+    said = text(why)
+    assert "“Why medium: …”" in said and "numbered reference" in said and "never cites the Ledger itself" in said
