@@ -15,7 +15,8 @@ from pathlib import Path
 from . import generate, review
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .pipeline import PROJECT, Options, OutputRefused, TemplateError, build, tune_garbage_collector
+from .options import template_problem
+from .pipeline import PROJECT, Options, OutputRefused, build, tune_garbage_collector
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -161,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OutputRefused, review.BaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except TemplateError as exc:
-        print(exc, file=sys.stderr)
+    except Exception as exc:  # a template's mistake is told as a located problem; anything else is a bug
+        if (problem := template_problem(exc, options.templates)) is None:
+            raise
+        print(problem, file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,3 +61,41 @@ class OutputRefused(Exception):
 
 class TemplateError(Exception):
     """A template that cannot be compiled: ``path:line: template error: message``."""
+
+
+LOCATED_RE = re.compile(r"(?P<file>\S+?\.(?:html|xml))(?::(?P<line>\d+))?: template error: (?P<message>.*)", re.S)
+"""A message that already says where (``TemplateError`` above, ``render``'s undefined-name errors)."""
+
+
+def template_problem(exc: BaseException, templates: Path) -> str | None:
+    """``templates/<file>:<line>: template error: message`` for a template's mistake, else ``None``.
+
+    A template is project code, but someone editing it (under ``serve``, or in a pull request) must see
+    which line broke, never a traceback. The line comes from the error (a syntax error), from its message
+    (rendered in a worker, whose traceback is lost) or from the template's frame in the traceback.
+    """
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    if not isinstance(exc, TemplateError | JinjaError):
+        return None
+    file, line = None, None
+    message = str(exc.message or exc) if isinstance(exc, JinjaError) else str(exc)
+    if isinstance(exc, TemplateSyntaxError):
+        file, line = exc.filename or exc.name, exc.lineno
+    elif (located := LOCATED_RE.fullmatch(message)) is not None:
+        file, line, message = located["file"], located["line"], located["message"]
+    else:
+        tb = exc.__traceback__
+        while tb is not None:  # jinja runs a template's code under the template's file name and line numbers
+            if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml")):
+                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    if isinstance(exc, TemplateNotFound):
+        message = f"no template named '{exc.name}' in {templates.name}/"
+    if file is None:
+        return f"template error: {message}"
+    path = Path(file)
+    if not path.is_absolute() or path.is_relative_to(templates):  # a template's name, or its file
+        path = Path(templates.name) / (path.relative_to(templates) if path.is_absolute() else path)
+    return f"{path.as_posix()}{f':{line}' if line else ''}: template error: {message}"

@@ -33,6 +33,7 @@ from tornado.ioloop import IOLoop
 
 from . import csp
 from .errors import ContentErrors
+from .options import template_problem
 from .pipeline import Options, OutputRefused, TemplateError, at_once, build
 from .reuse.search import refresh_index
 from .reuse.session import BuildSession
@@ -115,11 +116,10 @@ class DevState:
                 report = build(options, self.session, self._after_reload if self.resume else None)
         except ContentErrors as exc:
             problems = [str(e) for e in exc.errors]
-        except (OutputRefused, TemplateError) as exc:
+        except OutputRefused as exc:
             problems = [f"error: {exc}"]
-        except jinja2.TemplateError as exc:  # a template being edited: shown like content problems
-            where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-            problems = [f"{where}template error: {exc.message or exc}"]
+        except (TemplateError, jinja2.TemplateError) as exc:  # a template being edited: shown like content problems
+            problems = [template_problem(exc, options.templates) or str(exc)]
         except OSError as exc:  # e.g. the output's disk is full; the last good site stays
             problems = [f"error: could not write the site: {exc}"]
         else:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from ledger import cli
 
 from .helpers import PROJECT, html, make_content
 
@@ -53,3 +59,36 @@ def test_unknown_command_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+BROKEN_TEMPLATES = [
+    # (file, what is written on a new line after the first line holding "{% block main %}" or, failing
+    # that, after its first line; the problem reported after "templates/<file>:<that line>: template error: ")
+    ("controversy.html", "{{ controversy.titel }}", "'ledger.model.Controversy object' has no attribute 'titel'"),
+    ("controversy.html", "{% if %}", "Expected an expression"),
+    ("index.html", '{% include "nope.html" %}', "no template named 'nope.html' in templates/"),
+    ("_macros.html", "{{ 1|no_such_filter }}", "No filter named 'no_such_filter'"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "reported"), BROKEN_TEMPLATES)
+def test_a_broken_template_is_a_located_problem_never_a_traceback(
+    name: str, line: str, reported: str, tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template is the project's, but whoever edits one must see the file and line, as for content."""
+    templates = tmp_path / "project" / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    lines = (templates / name).read_text(encoding="utf-8").split("\n")
+    at = next((i for i, text in enumerate(lines) if "{% block main %}" in text), 0) + 1
+    (templates / name).write_text("\n".join([*lines[:at], line, *lines[at:]]), encoding="utf-8")
+    options = cli._options
+    monkeypatch.setattr(cli, "_options", lambda args: dataclasses.replace(options(args), templates=templates))
+    make_content(tmp_path / "content")
+
+    code, out, err = run(tmp_path, "build", "--no-cache", "--no-search")
+
+    assert code == 2
+    assert "Traceback" not in err and "Traceback" not in out
+    (problem,) = err.splitlines()
+    assert problem.startswith(f"templates/{name}:{at + 1}: template error: {reported}"), problem
+    assert not (tmp_path / "site").exists()

@@ -120,6 +120,11 @@ def test_a_template_broken_while_serving_is_shown_and_recovers(tmp_path: Path) -
     assert not state.rebuild(options)
     error_page = state.error_page()
     assert error_page is not None and "controversy.html:" in error_page and "template error" in error_page
+    page.write_text(good.replace("{% block main %}\n", "{% block main %}\n{{ controversy.titel }}\n", 1))
+    assert not state.rebuild(options)
+    line = good.split("\n").index("{% block main %}") + 2
+    assert f"templates/controversy.html:{line}: template error: " in (state.error_page() or "")
+    assert "has no attribute &#x27;titel&#x27;" in (state.error_page() or "")
     page.write_text(good)
     assert state.rebuild(options) and state.error_page() is None
 
