@@ -55,7 +55,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     checking.add_argument(
         "--since",
         metavar="BASE",
-        help="also fail on confidence or status changes since git revision BASE that have no new history entry",
+        help="also fail on confidence or status changes and new positions since git revision BASE that have no new "
+        "history entry",
     )
     checking.add_argument(
         "--only-files",

@@ -3,7 +3,7 @@
 A reviewer of a pull request sees a text diff of YAML and Markdown; what they must judge is the
 record: which position is new, whose confidence moved and from what, which sources arrived. This
 module answers that (pure: no git, no files); ``diff_text.py`` prints it and ``review.py`` finds
-the two records. ``unrecorded_moves`` holds changes of confidence and status to the rule that
+the two records. ``unrecorded_moves`` holds changes of confidence and status, and new positions, to the rule that
 each is told in a new ``history:`` entry, so the record shows when and why it moved.
 """
 
@@ -287,8 +287,8 @@ def _event_summary(e: Event) -> tuple[str, str | None, str | None]:
 
 
 def unrecorded_moves(old: Site, new: Site, base: str) -> list[ContentError]:
-    """A change of a position's confidence or a controversy's status since ``old`` (the record at ``base``)
-    that no new ``history:`` entry records, or records from the wrong level or without sources."""
+    """A change of a position's confidence or a controversy's status, or a new position, since ``old`` (the record
+    at ``base``) that no new ``history:`` entry records, or records from the wrong level or without sources."""
     errors: list[ContentError] = []
     for slug, now in new.controversies.items():
         was = old.controversies.get(slug)
@@ -311,10 +311,32 @@ def unrecorded_moves(old: Site, new: Site, base: str) -> list[ContentError]:
                     example,
                     base,
                 )
+        errors += _unrecorded_positions(was, now, added)
         if was.status != now.status:
             moves = [(e, e.status.from_) for e in added if e.status is not None]
             example = f"status: {{from: {was.status}, to: {now.status}}}"
             errors += _unrecorded(now, "status", was.status, now.status, now.line_of("status"), moves, example, base)
+    return errors
+
+
+def _unrecorded_positions(was: Controversy, now: Controversy, added: list[HistoryEntry]) -> list[ContentError]:
+    """A position new since ``was`` needs a new history entry naming it with no confidence move ("Position C
+    added."), with sources: the entry dates it (``history.position_added``) and tells readers it arrived."""
+    errors = []
+    before = {p.id for p in was.positions}
+    for p in now.positions:
+        if p.id in before:
+            continue
+        entries = [e for e in added if e.position == p.id and e.confidence is None]
+        if not entries:
+            message = (
+                f"position {p.id} was added with no history entry: add one under 'history:' "
+                f"(date: the day it entered the record, position: {p.id}, change: Position {p.id} added., sources)"
+            )
+            errors.append(ContentError(now.path, p.line, message))
+        elif not entries[0].sources:
+            message = f"the history entry recording that position {p.id} was added needs 'sources': the ids behind it"
+            errors.append(ContentError(now.path, entries[0].line, message))
     return errors
 
 

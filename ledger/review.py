@@ -95,7 +95,7 @@ def base_record(content: Path, base: str | None, against: Path | None) -> tuple[
 def check(options: Options, only_files: list[str] | None, since: str | None) -> tuple[Site, list[ContentError]]:
     """``plan.check``, with ``--only-files`` (warnings elsewhere are neither shown nor, with ``--strict``,
     fatal: a pull request answers for the files it touched) and ``--since`` (each change of confidence or
-    status since that revision needs its new history entry)."""
+    status, and each new position, since that revision needs its new history entry)."""
     from .diff import unrecorded_moves
     from .plan import check  # here: `build` with nothing to do never loads the stages
 

@@ -71,7 +71,8 @@ def realistic_pr(repo: Path, history: bool = True) -> None:
             "see_also: [second]\n",
             "see_also: [second]\nhistory:\n  - date: 2024-05-02\n    position: B\n"
             "    confidence: {from: low, to: medium}\n    reason: A fourth paper found the effect.\n"
-            "    sources: [paper-four]\n",
+            "    sources: [paper-four]\n"
+            "  - date: 2024-05-02\n    position: C\n    change: Position C added.\n    sources: [paper-four]\n",
         )
     commit(repo, "a realistic pull request")
 
@@ -89,6 +90,7 @@ def test_diff_names_each_change_to_the_record(repo: Path, run) -> None:
         "  + position C added: “It depends on the benchmark.” — confidence low; proponents big-lab; sources paper-four",
         "  + history entry added 2024-05-02: position B: confidence low → medium — A fourth paper found the effect."
         " [sources: paper-four]",
+        "  + history entry added 2024-05-02: Position C added. [sources: paper-four]",
         "",
         "Sources (content/sources.yaml)",
         "  + added paper-four: “A Fourth Paper (With Parentheses)” (2024-05-02) https://example.org/paper-four_(v2)",
@@ -229,11 +231,47 @@ def test_check_since_requires_a_history_entry_for_a_confidence_change(repo: Path
         "controversies/first.md",
         "see_also: [second]\n",
         "see_also: [second]\nhistory:\n  - date: 2024-05-02\n    position: B\n"
-        "    confidence: {from: low, to: medium}\n    reason: A fourth paper.\n    sources: [paper-four]\n",
+        "    confidence: {from: low, to: medium}\n    reason: A fourth paper.\n    sources: [paper-four]\n"
+        "  - date: 2024-05-02\n    position: C\n    change: Position C added.\n    sources: [paper-four]\n",
     )
     code, out, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
     assert (code, err) == (0, "")
     assert "OK" in out
+
+
+def test_check_since_requires_a_dated_sourced_history_entry_for_a_new_position(repo: Path, run) -> None:
+    realistic_pr(repo, history=False)
+    code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
+    assert code == 1
+    assert (
+        "content/controversies/first.md:20: position C was added with no history entry: add one under 'history:' "
+        "(date: the day it entered the record, position: C, change: Position C added., sources)"
+    ) in err.splitlines()
+    history = (
+        "history:\n  - date: 2024-05-02\n    position: B\n    confidence: {from: low, to: medium}\n"
+        "    sources: [paper-four]\n  - date: 2024-05-02\n    position: C\n    change: Position C added.\n"
+    )
+    edit(repo, "controversies/first.md", "see_also: [second]\n", "see_also: [second]\n" + history)
+    code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
+    assert code == 1
+    assert (
+        "content/controversies/first.md:31: the history entry recording that position C was added needs 'sources': "
+        "the ids behind it"
+    ) in err.splitlines()
+    edit(
+        repo,
+        "controversies/first.md",
+        "    change: Position C added.\n",
+        "    change: Position C added.\n    sources: [paper-four]\n",
+    )
+    code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
+    assert (code, err) == (0, "")
+    git(repo, "commit", "-qam", "position C, recorded")
+    (repo / "content/controversies/third.md").write_text(
+        (repo / "content/controversies/second.md").read_text().replace("A Second Question?", "A Third Question?")
+    )
+    code, _, err = run(repo, "check", "--since", "HEAD", "--today", "2024-08-01")
+    assert (code, err) == (0, "")  # a new controversy's positions arrive with it: its 'opened' dates them
 
 
 def test_check_since_requires_a_status_entry_from_the_base_level_with_sources(repo: Path, run) -> None:
