@@ -113,6 +113,11 @@ def test_a_position_link_previews_its_claim_and_confidence(reader: Reader) -> No
     card = page.get_by_role("dialog", name=re.compile(r"^Position [A-Z]$"))
     expect(card.locator(".preview-claim")).to_have_text(claim)
     expect(card.locator(".confidence")).to_have_text(section.locator(".position-meta .confidence").text_content() or "")
+    reason = section.locator(".confidence-reason")  # why it has that level, with its numbered citations
+    expect(card.locator(".confidence-reason")).to_have_text(reason.text_content() or "")
+    expect(card.locator(".confidence-reason")).to_contain_text(re.compile(r"^Why (low|medium|high): .*\[\d+\]"))
+    cited = [a.get_attribute("href") for a in reason.locator("sup.cite a").all()]
+    assert cited and [a.get_attribute("href") for a in card.locator(".confidence-reason sup.cite a").all()] == cited
     page.keyboard.press("Escape")
     expect(card).to_have_count(0)
 
@@ -132,5 +137,19 @@ def test_an_open_card_has_no_accessibility_violations(reader: Reader, axe_source
     page.keyboard.press("Tab")
     link.focus()
     expect_reference_card(page, number)
+    violations = [v for v in axe_violations(page, axe_source) if v["impact"] in SERIOUS]
+    assert violations == [], violations
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_open_position_card_with_its_reason_has_no_accessibility_violations(
+    reader: Reader, axe_source: str, scheme: str
+) -> None:
+    page = reader.open(CITING, scheme=scheme)
+    link = page.locator(".history a[href^='#position-']").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    card = page.get_by_role("dialog", name=re.compile(r"^Position [A-Z]$"))
+    expect(card.locator(".confidence-reason")).to_be_visible()
     violations = [v for v in axe_violations(page, axe_source) if v["impact"] in SERIOUS]
     assert violations == [], violations
