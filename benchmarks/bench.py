@@ -4,9 +4,10 @@
     python benchmarks/bench.py --n 1000 10000 --runs 3 [--work /tmp/ledger-bench]
 
 For each N: a cold build (empty output, empty cache), a no-change rebuild (warm cache), an
-incremental rebuild after editing one controversy (a new process, warm cache), and the same edit
-rebuilt in-process as ``serve`` does; cold and incremental builds are timed with and without the
-Pagefind search index. Each figure is the median of ``--runs`` runs of ``build.py`` in a fresh
+incremental rebuild after editing one controversy (a new process, warm cache), a pull request's
+build (the cache copied as CI restores it, one controversy edited, an empty output folder), and
+the same edit rebuilt in-process as ``serve`` does; cold and incremental builds are timed with and
+without the Pagefind search index. Each figure is the median of ``--runs`` runs of ``build.py`` in a fresh
 process: wall time, files per second and peak RSS (the largest of the build's processes).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,12 +30,12 @@ from make_corpus import write_corpus  # noqa: E402
 MEASURE = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
-result = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = usage.ru_utime + usage.ru_stime
 report = {"wall": wall, "cpu": cpu, "rss_kb": usage.ru_maxrss, "code": result.returncode}
-print(json.dumps(report | {"err": result.stderr[-2000:]}))
+print(json.dumps(report | {"err": result.stderr[-2000:], "out": result.stdout[-2000:]}))
 """
 """Runs one command in a fresh process, so RUSAGE_CHILDREN holds that build's processes only."""
 
@@ -130,6 +132,9 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
         edit(content, run)
         incremental.append(measure(build_command(content, out, cache, False)))
     result["incremental"] = median(incremental, "wall")
+    pull_requests = [pull_request(content, cache, work / f"pr-{n}", run) for run in range(runs)]
+    result |= {"pr": median(pull_requests, "wall"), "pr_cpu": median(pull_requests, "cpu")}
+    result["pr_rendered"] = max(int(r["rendered"]) for r in pull_requests)
     serve = subprocess.run(
         [sys.executable, "-c", SERVE_EDIT, str(content), str(out), str(cache), str(PROJECT), str(runs)],
         capture_output=True,
@@ -154,15 +159,31 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
         result |= {"hugo": median(hugo_runs, "wall"), "hugo_cpu": median(hugo_runs, "cpu")}
         result["hugo_rss_mb"] = max(r["rss_kb"] for r in hugo_runs) / 1024
         result["ratio"] = result["cold"] / result["hugo"]  # type: ignore[operator]
+        result["pr_ratio"] = result["pr"] / result["hugo"]  # type: ignore[operator]
     return result
+
+
+def pull_request(content: Path, cache: Path, work: Path, run: int) -> dict[str, float]:
+    """A pull request's build in CI: the cache restored (copied, as ``actions/cache`` extracts it: new files), one
+    controversy edited, an empty output folder (a fresh checkout), in a new process. Only the build is timed."""
+    restored, out = work / "cache", work / "site"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(cache, restored, symlinks=True)
+    edit(content, 1000 + run)
+    measured = measure(build_command(content, out, restored, False))
+    rendered = re.search(r"\((\d+) rendered\)", measured["out"])
+    assert rendered, measured["out"]
+    shutil.rmtree(work, ignore_errors=True)
+    return measured | {"rendered": float(rendered[1])}
 
 
 def table(results: list[dict[str, object]]) -> str:
     rows = [
         "| N | files | cold (CPU) | files/s | peak RSS | no change | edit one (new process) "
+        "| PR build: cache restored, one controversy edited, fresh output folder (CPU) "
         "| serve: paragraph, until the reload | serve: claim, until the reload | cold + search | edit + search "
-        "| Hugo (CPU) | ratio to Hugo |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Hugo (CPU) | ratio to Hugo | PR build's ratio to Hugo's cold build |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def s(value: object) -> str:
@@ -176,12 +197,13 @@ def table(results: list[dict[str, object]]) -> str:
             f"| {r['n']:,} | {r['files']:,} | {s(r['cold'])} ({s(r['cold_cpu'])}) | "
             f"{r['files'] / r['cold']:,.0f} | "  # type: ignore[operator]
             f"{r['cold_rss_mb']:.0f} MB | {s(r['no_change'])} | {s(r['incremental'])} | "
+            f"{s(r['pr'])} ({s(r['pr_cpu'])}; {r['pr_rendered']} rendered) | "
             f"{ms(r['serve'])} ({r['serve_rendered']} files; {ms(r['serve_total'])} in all) | "
             f"{ms(r['serve_claim'])} ({r['serve_claim_rendered']} files; {ms(r['serve_claim_total'])} in all; "
             f"first save {ms(r['serve_claim_first'])}) | "
             f"{s(r.get('cold_search'))} | "
             f"{s(r.get('incremental_search'))} | {s(r.get('hugo'))} ({s(r.get('hugo_cpu'))}) | "
-            + (f"{r['ratio']:.2f}" if "ratio" in r else "no hugo")
+            + (f"{r['ratio']:.2f} | {r['pr_ratio']:.2f}" if "ratio" in r else "no hugo | no hugo")
             + " |"
         )
     return "\n".join(rows)

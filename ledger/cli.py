@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import generate, review
 from .errors import ContentError, ContentErrors
@@ -106,6 +108,29 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+PROGRESS_AFTER = 2.0
+"""Seconds a build runs before it shows how far it is (a quicker one shows nothing)."""
+
+
+class Progress:
+    """'1,234 of 6,567 files made', rewritten in place on a terminal once a build has run ``PROGRESS_AFTER``
+    seconds, and wiped when it ends. Made only for a terminal: a CI log gets no progress lines."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.start, self.shown = stream, time.monotonic(), False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.start >= PROGRESS_AFTER:
+            self.stream.write(f"\r{done:,} of {total:,} files made")
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")  # the line, cleared for what is printed next
+            self.stream.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     tune_garbage_collector()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -141,7 +166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(options, port=args.port)
-        report = build(options)
+        progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            report = build(options, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
         _report(report.warnings, args.format)
         seconds = sum(report.timings.values())
         if "unchanged" not in report.timings:

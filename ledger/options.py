@@ -53,6 +53,9 @@ class BuildReport:
     """Files this build made; the others were reused from the previous build (0: nothing had changed)."""
     patched: bool = False
     """The files were written into the published folder in place (``serve``): its search index is the old one."""
+    notes: list[str] = field(default_factory=list)
+    """What the build did about its cache that a user should know: a cache from elsewhere started afresh, a kept
+    file that did not have its recorded bytes (then rendered; ``reuse/outputs.py``)."""
 
 
 class OutputRefused(Exception):

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 from .digests import digest, tree_fingerprint
 from .errors import ContentErrors
 from .options import PROJECT, BuildReport, Options, OutputRefused, TemplateError
-from .reuse import incremental
-from .reuse.cache import Cache
+from .reuse import incremental, outputs
+from .reuse.cache import Cache, prepare
 from .reuse.incremental import ContentFiles, Snapshot
-from .reuse.parallel import cpu_count
+from .reuse.parallel import Progress, cpu_count
 from .reuse.search import index_site
 from .reuse.session import BuildSession, Reuse
-from .reuse.write import MOST_FILES, emit, patch, publish
+from .reuse.write import MOST_FILES, Emitted, emit, patch, publish
 from .revisions import Revision, revisions
 
 if TYPE_CHECKING:
@@ -76,6 +76,8 @@ class Inputs:
     """Digest of every input byte (``incremental.inputs_digest``); "" without a cache folder."""
     files: ContentFiles | None
     day: str
+    notes: list[str]
+    """About the cache folder (``cache.prepare``)."""
 
     def unchanged(self) -> bool:
         """Whether the previous build read these very inputs and its site is still as it published it."""
@@ -88,6 +90,7 @@ class Inputs:
 
 
 def _inputs(options: Options, session: BuildSession | None) -> Inputs:
+    notes = [note] if options.cache is not None and (note := prepare(options.cache)) else []
     cache = Cache(options.cache, session.kept if session else None)
     out = options.out.absolute()
     snapshot_key = digest("snapshot", str(out))
@@ -107,13 +110,14 @@ def _inputs(options: Options, session: BuildSession | None) -> Inputs:
             session.stat if session else None,
             Reuse(cache, session),
         )
-    return Inputs(out, cache, snapshot_key, previous, revised, inputs, files, incremental.today(options.today))
+    return Inputs(out, cache, snapshot_key, previous, revised, inputs, files, incremental.today(options.today), notes)
 
 
 def build(
     options: Options,
     session: BuildSession | None = None,
     after_reload: Callable[[Callable[[], None]], object] | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site into ``options.out``, replacing it only if everything succeeded.
 
@@ -122,7 +126,8 @@ def build(
     ``session`` too (``serve``), a small edit's files replace their old versions one by one: the pages
     at once, the other files through ``after_reload`` (``serve``: once livereload has told the browser
     to reload; default: at once). Until written they are not in the snapshot's listing, so a build
-    that comes first (or a new process, if ``serve`` stopped) makes them again.
+    that comes first (or a new process, if ``serve`` stopped) makes them again. ``progress`` is told how
+    many files a staged build has made of how many, now and then (``cli``: on a terminal).
     """
     guard_output(options)
     start = time.perf_counter()
@@ -141,7 +146,7 @@ def build(
     static = tree_fingerprint(options.static)
     if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
         return report
-    return _staged(options, found, made, key, static, timings, session)
+    return _staged(options, found, made, key, static, timings, session, progress)
 
 
 def _unchanged(
@@ -199,7 +204,7 @@ def _patched(
     removed = previous.listing.keys() & (previous.deps.keys() - made.jobs.keys())
     done = patch(out, made.jobs, stale, removed)
     timings["render+write"] = time.perf_counter() - start
-    report = BuildReport(sorted(made.jobs), made.warnings, timings)
+    report = BuildReport(sorted(made.jobs), made.warnings, timings, notes=found.notes)
     report.rendered, report.search, report.patched = len(stale), previous.search, True
     # the files left to write are not listed until written: a snapshot saved before they are
     # (serve stopped at that moment) makes the next build remake them
@@ -231,16 +236,32 @@ def _staged(
     static: str,
     timings: dict[str, float],
     session: BuildSession | None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """A whole new site, staged beside the old one (in its spare, reusing its unchanged files) and swapped in."""
+    """A whole new site, staged beside the old one (in its spare, reusing its unchanged files) and swapped in.
+
+    With a cache, files neither the old site nor an edit changed are linked from the cache's store when the
+    old site is not there (a fresh checkout's empty output folder), and the files rendered are kept there.
+    """
     out, previous = found.out, found.previous
-    report = BuildReport(sorted(made.jobs), made.warnings, timings)
+    report = BuildReport(sorted(made.jobs), made.warnings, timings, notes=found.notes)
     start = time.perf_counter()
+    store = outputs.Store(found.cache, digest(key, static)) if options.cache is not None else None
+    keys: dict[str, str] = {}
+    emitted = Emitted()
 
     def fill(staging: Path) -> None:
+        nonlocal emitted
         reuse = incremental.reusable(made.jobs, previous, key, made.versions, out)
+        kept, keep_as = {}, {}
+        if store is not None:
+            keys.update(outputs.input_keys(store.configuration, made.jobs, made.versions))
+            kept = store.kept(keys, reuse)
+            keep_as = {file: store.path(k) for file, k in keys.items() if file not in reuse}
         workers = options.jobs or cpu_count()
-        report.rendered = emit(staging, made.jobs, options.static, workers, out, reuse)
+        emitted = emit(staging, made.jobs, options.static, workers, out, reuse, kept, keep_as, progress)
+        report.rendered = emitted.rendered
+        report.notes += [f"{file}: {REFUSED}" for file in emitted.refused]
         timings["render+write"] = time.perf_counter() - start
 
     def index_search(staging: Path) -> None:
@@ -252,6 +273,8 @@ def _staged(
     publish(out, after_write=index_search if options.search else None, fill=fill, spare=spare)
     timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
     if options.cache is not None:
+        assert store is not None
+        store.save(keys, emitted.made)
         snapshot = _snapshot(found, made, key, incremental.listing(out), report, out.stat().st_ino, static)
         found.cache.put("snapshot", found.snapshot_key, snapshot)
         found.cache.prune()
@@ -260,6 +283,9 @@ def _staged(
             found.cache.forget_unused()
             _shown(session, out).follow(snapshot.deps)
     return report
+
+
+REFUSED = "its copy in the build cache no longer had the bytes recorded for it; ignored, and rendered again"
 
 
 __all__ = ["BuildReport", "ContentErrors", "Options", "OutputRefused", "TemplateError", "build"]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from ledger import cli
+from ledger.reuse import parallel, write
 
 from .helpers import PROJECT, html, make_content
 
@@ -92,3 +96,55 @@ def test_a_broken_template_is_a_located_problem_never_a_traceback(
     (problem,) = err.splitlines()
     assert problem.startswith(f"templates/{name}:{at + 1}: template error: {reported}"), problem
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_long_build_shows_its_progress_on_a_terminal_and_nowhere_else(
+    tmp_path: Path, run, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """'n of N files made' on a terminal (rewritten in place, wiped at the end), counted by the process or by
+    its forked workers; nothing of it when stderr is not a terminal (a CI log)."""
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)  # as if the build had run long already
+    monkeypatch.setattr(parallel, "POLL_SECONDS", 0.001)
+    monkeypatch.setattr(write, "PARALLEL_FROM", 1)
+    make_content(tmp_path / "content")
+    build = [
+        "build",
+        "--content",
+        "content",
+        "--no-search",
+        "--no-cache",
+        "--jobs",
+        str(workers),
+        "--today",
+        "2024-08-01",
+    ]
+    code, out, err = run(tmp_path, *build, "--out", "logged")
+    assert (code, err) == (0, "")
+    total = int(re.search(r"Built (\d+) files", out)[1])  # type: ignore[index]
+
+    leader, follower = os.openpty()
+    shown = bytearray()
+    reader = threading.Thread(target=lambda: _drain(leader, shown))
+    reader.start()
+    with open(follower, "w", encoding="utf-8") as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        code, out, _ = run(tmp_path, *build, "--out", "shown")
+    reader.join()
+    assert code == 0 and f"Built {total} files" in out
+    lines = shown.decode().split("\r")
+    counts = [re.fullmatch(rf"(\d+) of {total} files made", line) for line in lines[1:-1]]
+    assert counts and all(counts), lines
+    assert [int(found[1]) for found in counts] == sorted(int(found[1]) for found in counts)  # type: ignore[index]
+    assert lines[-1] == "\x1b[K"  # the line wiped for what follows
+
+
+def _drain(fd: int, into: bytearray) -> None:
+    """Read a pseudo-terminal until its other end is closed."""
+    try:
+        while data := os.read(fd, 4096):
+            into += data
+    except OSError:  # EIO: the terminal's other end is closed
+        pass
+    finally:
+        os.close(fd)

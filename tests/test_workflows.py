@@ -131,12 +131,28 @@ def test_deploy_workflow_publishes_main_with_least_privilege() -> None:
         "actions/checkout",
         "actions/setup-python",
         "actions/configure-pages",
+        "actions/cache",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
     ]
     (build,) = [step for step in steps("deploy.yml") if step.get("name") == "Build"]
     assert build["env"] == {"BASE_URL": "${{ steps.pages.outputs.base_url }}"}
     assert build["run"] == '.venv/bin/python build.py build --base-url "${BASE_URL%/}/"'
+
+
+def test_the_build_cache_is_restored_and_saved_by_engine_templates_static_files_and_lock() -> None:
+    """A pull request restores main's latest cache (deploy.yml keeps both sites in it) or its own previous run's;
+    a change to the engine, templates, static files or locked dependencies makes another key: a clean start."""
+    inputs = "${{ hashFiles('ledger/**', 'templates/**', 'static/**', 'requirements/lock.txt') }}"
+    prefix = "ledger-build-${{ runner.os }}-" + inputs + "-"
+    for name in ("check.yml", "deploy.yml"):
+        names = [step.get("name") for step in steps(name)]
+        (cache,) = [step for step in steps(name) if step.get("uses", "").startswith("actions/cache@")]
+        assert cache["with"] == {"path": ".ledger-cache", "key": prefix + "${{ github.sha }}", "restore-keys": prefix}
+        assert names.index(cache["name"]) < names.index("Build")  # saved when the job ends, built
+    (pr_site,) = [step["run"] for step in steps("deploy.yml") if step.get("name", "").startswith("Keep the site")]
+    assert pr_site == '.venv/bin/python build.py build --no-search --out "$RUNNER_TEMP/pull-request-site"'
+    assert "--base-url" not in pr_site and "--cache" not in pr_site  # the configuration and cache check.yml uses
 
 
 def test_deploy_base_url_expansion_gives_a_project_site_path() -> None:

@@ -14,6 +14,8 @@ import atexit
 import contextlib
 import os
 import pickle
+import platform
+import shutil
 import sqlite3
 import sys
 import time
@@ -41,6 +43,65 @@ def engine_fingerprint() -> str:
     for file in sorted(ENGINE.rglob("*.py")):
         parts += [file.relative_to(ENGINE).as_posix(), file.read_bytes()]
     return digest(*parts)
+
+
+ENVIRONMENT = "environment"
+"""The file in a cache folder naming the environment its entries were made in (``environment_fingerprint``)."""
+FOLDERS = ("jinja", "spare", "outputs")
+"""What builds keep in a cache folder besides the database: ``prepare`` removes these, never anything else."""
+LOCK_FILE = ENGINE.parent / "requirements" / "lock.txt"
+
+
+@cache
+def environment_fingerprint() -> str:
+    """The engine (its code, Python, the libraries whose output it keeps), the platform, and the locked
+    dependencies (``requirements/lock.txt``, in a checkout; elsewhere every installed distribution's version):
+    what a cache folder's entries are valid for."""
+    parts: list[bytes | str] = [engine_fingerprint(), sys.platform, platform.machine(), sys.byteorder]
+    if LOCK_FILE.is_file():
+        parts.append(LOCK_FILE.read_bytes())
+    else:
+        parts += sorted(f"{name}=={version}" for name, version in _installed_versions().items())
+    return digest(*parts)
+
+
+def prepare(root: Path) -> str | None:
+    """Make ``root`` a cache folder of this environment; what was done about it, if anything.
+
+    Every entry's key holds the engine's fingerprint already, so a foreign entry would only miss; but a
+    cache restored on another machine, or kept across an upgrade of Python or a dependency, is started
+    afresh as a whole (the database and ``FOLDERS`` removed), so that nothing made elsewhere is ever read
+    and nothing stale takes room. The templates and static assets are not part of this: the rendered files kept in the
+    cache are keyed by them (``outputs.py``), and a template edit must not throw away every parse.
+    """
+    root = root.absolute()
+    stamp = root / ENVIRONMENT
+    expected = environment_fingerprint()
+    try:
+        found = stamp.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        found = None
+    if found == expected:
+        return None
+    if (connection := _connections.pop((os.getpid(), str(root)), None)) is not None:
+        connection.close()
+    ours = (DATABASE, DATABASE + "-wal", DATABASE + "-shm", "pruned", *FOLDERS)
+    stale = [root / name for name in ours if (root / name).exists()]
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    with contextlib.suppress(OSError):  # read-only: then every entry is made anew, as without a cache
+        root.mkdir(parents=True, exist_ok=True)
+        temporary = root / f".{ENVIRONMENT}-{os.getpid()}"
+        temporary.write_text(expected + "\n", encoding="utf-8")
+        temporary.replace(stamp)
+    if not stale:
+        return None
+    why = "another engine, Python or set of dependencies" if found else "an engine that did not record its environment"
+    return f"{root}: this build cache was made by {why}; started it afresh"
 
 
 def _normalized(name: str) -> str:

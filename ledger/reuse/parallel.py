@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -40,11 +41,14 @@ def chunked(items: Sequence[T], chunks: int) -> list[list[T]]:
     return [list(items[i::chunks]) for i in range(chunks)]
 
 
-def fork_map(fn: Callable[[list[T]], R], items: Sequence[T], workers: int) -> list[R]:
+def fork_map(
+    fn: Callable[[list[T]], R], items: Sequence[T], workers: int, poll: Callable[[], None] | None = None
+) -> list[R]:
     """``fn`` applied to chunks of ``items`` in ``workers`` forked processes; results in chunk order.
 
     Each worker runs several chunks so a slow one does not hold the others up. ``workers <= 1``
-    (or no ``fork``) runs everything here, in one chunk.
+    (or no ``fork``) runs everything here, in one chunk. ``poll`` is called now and then while the
+    workers run (``Counter.poll``).
     """
     global _task
     if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -55,6 +59,42 @@ def fork_map(fn: Callable[[list[T]], R], items: Sequence[T], workers: int) -> li
         # a worker collects cycles even if this process paused its collector (``serve.collection_deferred``):
         # rendering thousands of pages leaves tens of thousands of cyclic objects
         with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
-            return pool.map(_run, range(len(chunks)), chunksize=1)  # type: ignore[return-value]
+            result = pool.map_async(_run, range(len(chunks)), chunksize=1)
+            while poll is not None and not result.ready():
+                result.wait(POLL_SECONDS)
+                poll()
+            return result.get()  # type: ignore[return-value]
     finally:
         _task = None
+
+
+POLL_SECONDS = 0.1
+Progress = Callable[[int, int], None]
+"""Told (done, in all) now and then while a build renders its files (``cli``: a line on a terminal)."""
+
+
+class Counter:
+    """Items done of ``total``, counted by this process or by the workers it forks (in shared memory), and told
+    to ``progress`` at most every ``POLL_SECONDS``, by this process only. Without ``progress``, counts nothing."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress = total, progress
+        self._done = multiprocessing.Value("q", 0) if progress is not None else None
+        self._owner = os.getpid()
+        self._told = 0.0
+
+    def tick(self) -> None:
+        """One more item done (in any process)."""
+        if self._done is None:
+            return
+        with self._done.get_lock():
+            self._done.value += 1
+        if os.getpid() == self._owner:  # working in-process: no one else polls
+            self.poll()
+
+    def poll(self) -> None:
+        """Tell ``progress`` how many are done, unless it was told less than ``POLL_SECONDS`` ago."""
+        if self._done is None or self.progress is None or time.monotonic() - self._told < POLL_SECONDS:
+            return
+        self._told = time.monotonic()
+        self.progress(self._done.value, self.total)

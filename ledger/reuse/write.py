@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from .parallel import fork_map
+from . import outputs
+from .parallel import Counter, Progress, fork_map
 
 if TYPE_CHECKING:
     from ..render import Job, Made
@@ -160,23 +161,98 @@ PARALLEL_FROM = 200
 """Fewer files to render than this are rendered in-process: forking costs more than it saves."""
 
 
-def _render_into(root: Path, jobs: list[Job]) -> int:
+@dataclass
+class Emitted:
+    """What ``emit`` wrote: how many files it rendered, and the bytes of those it rendered or filled from the store."""
+
+    rendered: int = 0
+    made: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """File → (``outputs.content_digest`` of its bytes, size): rendered (and kept) or filled from a kept file."""
+    refused: list[str] = field(default_factory=list)
+    """Files whose kept copy did not have the bytes recorded for it (then rendered): reported, never used."""
+
+    def add(self, other: Emitted) -> None:
+        self.rendered += other.rendered
+        self.made |= other.made
+        self.refused += other.refused
+
+
+def _write_made(path: Path, data: Made, hashed: bool) -> tuple[str, int]:
+    """Write ``data`` as a new file at ``path`` (never into a file: it may be a link to the live site's, or a kept
+    one); the digest of its bytes and their size, if ``hashed``."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    found = outputs.content_digest() if hashed else None
+    size = 0
+    with open(path, "wb") as stream:
+        pieces = [data.encode("utf-8") if isinstance(data, str) else data] if isinstance(data, str | bytes) else data
+        for piece in pieces:  # a large file in pieces: never the whole of it in memory
+            stream.write(piece)
+            size += len(piece)
+            if found is not None:
+                found.update(piece)
+    os.utime(path, (FIXED_MTIME, FIXED_MTIME))
+    return (found.hexdigest() if found is not None else "", size)
+
+
+def _filled(path: Path, kept: outputs.Kept) -> bool | None:
+    """Link the kept file ``kept`` at ``path`` if its bytes are the ones recorded for it; ``False`` (and the kept
+    file removed) if they are not, ``None`` if it is gone."""
+    try:
+        found = outputs.file_digest(kept.path)
+    except OSError:  # gone (a store emptied by hand): rendered instead
+        return None
+    if found != (kept.digest, kept.size):
+        with contextlib.suppress(OSError):
+            os.unlink(kept.path)
+        return False
+    try:
+        try:
+            os.link(kept.path, path)
+        except FileNotFoundError:
+            raise
+        except OSError:  # another file system, or links not supported
+            shutil.copyfile(kept.path, path)
+            os.utime(path, (FIXED_MTIME, FIXED_MTIME))
+    except FileNotFoundError:  # removed since it was checked (another build's store, tidied)
+        return None
+    return True
+
+
+def _keep(path: Path, kept_as: str) -> None:
+    """Keep the file just written at ``path`` in the store as ``kept_as`` (``outputs.Store``), a hard link."""
+    with contextlib.suppress(OSError):  # a store that cannot be written only costs the next fresh build time
+        os.makedirs(os.path.dirname(kept_as), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(kept_as)
+        os.link(path, kept_as)
+
+
+def _render_into(
+    root: Path, jobs: list[Job], kept: Mapping[str, outputs.Kept], keep_as: Mapping[str, str], tick: Callable[[], None]
+) -> Emitted:
+    done = Emitted()
     made = set()
     for job in jobs:
-        data = job.make()
         path = target(root, job.file)
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        with contextlib.suppress(FileNotFoundError):  # never write into a file: it may be a link to the live site's
-            os.unlink(path)
-        with open(path, "wb") as stream:
-            if isinstance(data, str | bytes):
-                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-            else:
-                stream.writelines(data)  # a large file in pieces: never the whole of it in memory
-        os.utime(path, (FIXED_MTIME, FIXED_MTIME))
-    return len(jobs)
+        if (entry := kept.get(job.file)) is not None:
+            if (filled := _filled(path, entry)) is True:
+                done.made[job.file] = (entry.digest, entry.size)
+                tick()
+                continue
+            if filled is False:
+                done.refused.append(job.file)
+        kept_as = keep_as.get(job.file)
+        written = _write_made(path, job.make(), kept_as is not None)
+        if kept_as is not None:
+            _keep(path, kept_as)
+            done.made[job.file] = written
+        done.rendered += 1
+        tick()
+    return done
 
 
 def _link(previous: Path, root: Path, files: Collection[str]) -> None:
@@ -240,24 +316,37 @@ def emit(
     workers: int = 1,
     previous: Path | None = None,
     reuse: Collection[str] = (),
-) -> int:
-    """Write every job's file under ``root``, linking ``reuse`` from ``previous``; returns how many were rendered.
+    kept: Mapping[str, outputs.Kept] | None = None,
+    keep_as: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Emitted:
+    """Write every job's file under ``root``, linking ``reuse`` from ``previous`` and the ``kept`` files from the
+    cache's store (each checked against its digest first); the files rendered are kept in the store as ``keep_as``
+    says (file → path). ``progress``: told how many files are done of how many, now and then.
 
     ``root`` is empty, or holds an older site to be brought up to date (``_tidy``)."""
-    kept = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
+    kept, keep_as = kept or {}, keep_as or {}
+    done_before = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
     if static is not None and static.is_dir():
         shutil.copytree(static, root / "static", symlinks=False)
     if previous is not None and reuse:
-        _link(previous, root, set(reuse) - kept)
+        _link(previous, root, set(reuse) - done_before)
     pending = [job for file, job in sorted(jobs.items()) if file not in reuse]
-    rendered = sum(
-        fork_map(lambda chunk: _render_into(root, chunk), pending, workers if len(pending) >= PARALLEL_FROM else 1)
+    counter = Counter(len(pending), progress)
+    done = Emitted()
+    chunks = fork_map(
+        lambda chunk: _render_into(root, chunk, kept, keep_as, counter.tick),
+        pending,
+        workers if len(pending) >= PARALLEL_FROM else 1,
+        counter.poll,
     )
+    for chunk in chunks:
+        done.add(chunk)
     for folder, _, files in os.walk(root):
         for name in files if folder.startswith(str(root / "static")) else ():
             os.utime(os.path.join(folder, name), (FIXED_MTIME, FIXED_MTIME))
         os.utime(folder, (FIXED_MTIME, FIXED_MTIME))
-    return rendered
+    return done
 
 
 # serve: replacing files in place

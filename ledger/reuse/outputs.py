@@ -1,0 +1,156 @@
+"""Rendered files kept in the cache by the versions of what they show, so a fresh output folder is filled, not rendered.
+
+A pull request's build starts from a fresh checkout: the cache is restored, the output folder is empty,
+and the previous site (what ``incremental.reusable`` links from) is not there. So every file a build
+makes is also kept in ``.ledger-cache/outputs/<configuration>/``, named by its *input key*: a digest of
+the file's name and of the version (``incremental.versions``) of every record it shows (``Job.deps``;
+``Dep.X.every`` by the versions of every record of kind X). The configuration, which every file shows,
+is the engine, the templates, the site's settings (``incremental.render_key``) and the static assets. A
+later build's job with the same input key makes the same bytes (the premise of every incremental build
+here, checked against scratch builds by ``tests/test_incremental.py``), so its kept file is linked into
+the new site instead of being rendered.
+
+Kept files are hard links to the site's files: a copy of every file costs about four times as much,
+for a build whose point is to be quick (reflinks would be free, but most CI disks are ext4). Sharing an
+inode with the site is safe because nothing of the engine writes into a file: ``write`` makes every
+file anew (unlinked, then created; ``serve`` renames a new file over it), so a later build or a ``serve``
+patch of the site leaves the kept file as it was, and keeping a file never writes into one either. What
+else might (a tool post-processing the site in place, a damaged or foreign cache) is caught: the digest
+of each file's bytes is recorded when it is made (``Manifest``) and checked every time the kept file
+is used (``write.emit``); a kept file that does not match is refused, reported (``BuildReport.refused``),
+removed and rendered again. So a build filled from the cache has the bytes of a build from scratch, or
+says why not. A cache made with another engine, Python or dependencies is started afresh as a whole
+(``cache.prepare``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..deps import every_of
+from ..digests import digest
+from .cache import Cache
+
+if TYPE_CHECKING:
+    from ..render import Job
+
+FOLDER = "outputs"
+"""Under the cache folder: one folder per configuration (``Store.folder``)."""
+CONFIGURATIONS = 2
+"""Configurations whose files are kept: the latest ones used (CI keeps the site as deployed and as a pull
+request builds it; a template edit is a new configuration, and must not leave a whole site behind for long)."""
+USED = "used"
+"""A file in a configuration's folder, touched by every build that keeps files there."""
+
+Manifest = dict[str, tuple[str, int]]
+"""Input key → (digest of the kept file's bytes, ``content_digest``; its size), for the files of the latest build."""
+
+
+def content_digest() -> hashlib._Hash:
+    """The hash a kept file's bytes are recorded and checked with (fed as the file is written or read)."""
+    return hashlib.blake2b(digest_size=20)
+
+
+def file_digest(path: str | Path) -> tuple[str, int]:
+    """``content_digest`` of the file at ``path``, and its size."""
+    with open(path, "rb") as stream:
+        found = hashlib.file_digest(stream, content_digest)
+        return found.hexdigest(), stream.tell()
+
+
+def input_keys(configuration: str, jobs: Mapping[str, Job], versions: Mapping[str, str]) -> dict[str, str]:
+    """Each job's input key: its file, and the version of every record it shows, under ``configuration``.
+
+    A record missing from ``versions`` (deleted) counts as a version of its own; ``Dep.X.every`` stands for
+    the versions of every record of kind X, so a file listing them all changes key when any is added,
+    removed or edited (``incremental.changed`` treats it the same way).
+    """
+    kinds: dict[str, list[str]] = {}
+    for key in sorted(versions):
+        kinds.setdefault(every_of(key), []).append(f"{key}\0{versions[key]}")
+    every = {kind: digest(*entries) for kind, entries in kinds.items()}
+    every |= versions
+    keys = {}
+    for file, job in jobs.items():
+        shown = sorted(job.deps)  # listed from sets: their order differs from one process to the next
+        keys[file] = digest(configuration, file, "\0".join(f"{dep}\0{every.get(dep, '-')}" for dep in shown))
+    return keys
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A kept file a job may be filled from: where it is and what its bytes must be."""
+
+    path: str
+    digest: str
+    size: int
+
+
+class Store:
+    """The kept files of one configuration in one cache folder, and their ``Manifest`` (kept in the cache database).
+
+    Only the latest build's files are kept: a build that rendered anything replaces the manifest with its
+    own and removes the files no longer in it, so the store holds one site per configuration.
+    """
+
+    def __init__(self, cache: Cache, configuration: str) -> None:
+        assert cache.root is not None
+        self.cache, self.configuration = cache, configuration
+        self.folder = cache.root.absolute() / FOLDER / configuration[:24]
+        self._manifest_key = cache.key("outputs", configuration)
+        found = cache.get("outputs", self._manifest_key)
+        self.manifest: Manifest = found if isinstance(found, dict) else {}
+
+    def path(self, key: str) -> str:
+        return os.path.join(self.folder, key[:2], key)
+
+    def kept(self, keys: Mapping[str, str], skip: Iterable[str] = ()) -> dict[str, Kept]:
+        """The files of ``keys`` (file → input key) kept by an earlier build, but those in ``skip``."""
+        skipped = set(skip)
+        found = {}
+        for file, key in keys.items():
+            if file not in skipped and (entry := self.manifest.get(key)) is not None:
+                found[file] = Kept(self.path(key), *entry)
+        return found
+
+    def save(self, keys: Mapping[str, str], made: Mapping[str, tuple[str, int]]) -> None:
+        """Record this build's files: ``made`` (file → digest and size) were rendered and kept, or checked and
+        linked, now; the others keep their entries if they had one (files linked from the previous site).
+        Kept files of the previous manifest that are not this build's are removed."""
+        old = self.manifest
+        new: Manifest = {}
+        for file, key in keys.items():
+            if file in made:
+                new[key] = made[file]
+            elif key in old:
+                new[key] = old[key]
+        for key in old.keys() - new.keys():
+            with contextlib.suppress(OSError):
+                os.unlink(self.path(key))
+        self.manifest = new
+        if new != old:
+            self.cache.put("outputs", self._manifest_key, new)
+        with contextlib.suppress(OSError):
+            (self.folder / USED).touch()
+            self._forget_other_configurations()
+
+    def _forget_other_configurations(self) -> None:
+        """Remove the kept files of all but the ``CONFIGURATIONS`` configurations used last."""
+
+        def used(folder: Path) -> int:
+            try:
+                return (folder / USED).stat().st_mtime_ns
+            except OSError:
+                return 0
+
+        folders = sorted((f for f in self.folder.parent.iterdir() if f.is_dir()), key=used, reverse=True)
+        for folder in folders[CONFIGURATIONS:]:
+            if folder != self.folder:
+                shutil.rmtree(folder, ignore_errors=True)
