@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -36,6 +37,11 @@ CITATION_RE = re.compile(r"\[@([^\[\]\s;]+)((?:\s*;\s*@[^\[\]\s;]+)*)\]")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
+def _cited(match: re.Match[str]) -> list[str]:
+    """The ids of one ``[@a; @b]``, in order."""
+    return [match.group(1), *re.findall(r"@([^\[\]\s;]+)", match.group(2))]
+
+
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     """Inline rule: ``[@id]`` or ``[@a; @b]`` becomes one token per id: ``citation``, or ``editorial`` for it."""
     if not state.src.startswith("[@", state.pos):
@@ -44,19 +50,21 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        ids = [match.group(1), *re.findall(r"@([^\[\]\s;]+)", match.group(2))]
-        for source_id in ids:
+        for source_id in _cited(match):
             token = state.push("editorial" if source_id == EDITORIAL else "citation", "", 0)
             token.meta = {"id": source_id, "offset": state.pos}
     state.pos = match.end()
     return True
 
 
+def _render_citation_mark(number: object, anchor: str) -> str:
+    return f'<sup class="cite"><a href="#ref-{number}" id="{anchor}">[{number}]</a></sup>'
+
+
 def _render_citation(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: dict[str, Any]
 ) -> str:
-    number, anchor = env["citations"][tokens[idx].meta["index"]]
-    return f'<sup class="cite"><a href="#ref-{number}" id="{anchor}">[{number}]</a></sup>'
+    return _render_citation_mark(*env["citations"][tokens[idx].meta["index"]])
 
 
 SYNTHESIS_NOTE = "The Ledger's own synthesis of the cited sources: it adds no fact of its own"
@@ -185,51 +193,87 @@ def parse_body(text: str, path: str, first_line: int) -> tuple[Body, list[Conten
     return Body(html, tuple(citations), text, uncited, quotes), errors
 
 
+PLACE = "\x00{}{}\x00"
+"""Where a reason's citation goes in its HTML, until its page numbers it: ``N``/``A`` (number, anchor) and an index.
+NUL never reaches HTML otherwise: the parser replaces it, and the plain path takes no control character."""
+PLACE_RE = re.compile("\x00([NA])(\\d+)\x00")
+PLAIN_RE = re.compile(r"[^\x00-\x1f\x7f*_`<>&\\!\[\]~]*")
+"""Text with nothing Markdown would read as syntax (emphasis, code, links, HTML, entities, escapes, line breaks)."""
+
+
+def _plain_reason(text: str) -> tuple[str, list[str]] | None:
+    """(HTML with placeholders, cited ids) of a reason that is plain text and citations, else ``None``.
+
+    Most reasons are: this skips the parser (a large record has thousands) and gives its output byte for byte
+    (``tests/test_markdown.py`` compares the two).
+    """
+    html: list[str] = []
+    ids: list[str] = []
+    at = 0
+    for match in [*CITATION_RE.finditer(text), None]:
+        between = text[at : match.start() if match else len(text)]
+        if not PLAIN_RE.fullmatch(between):
+            return None
+        html.append(escapeHtml(between))
+        if match is None:
+            break
+        for source_id in _cited(match):
+            if source_id == EDITORIAL:
+                return None
+            html.append(_render_citation_mark(PLACE.format("N", len(ids)), PLACE.format("A", len(ids))))
+            ids.append(source_id)
+        at = match.end()
+    return "".join(html), ids
+
+
+def _markdown_reason(text: str, path: str, line: int, name: str, errors: list[ContentError]) -> tuple[str, list[str]]:
+    """(HTML with placeholders, cited ids) of a reason read by the parser; its problems are added to ``errors``."""
+    tokens = parser().parseInline(text, {})
+    errors += [
+        replace(e, message=e.message.replace(" in a body", f" in '{name}'"))
+        for e in raw_html_errors(tokens, path, line)
+    ]
+    ids: list[str] = []
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "citation":
+                child.meta["index"] = len(ids)
+                ids.append(child.meta["id"])
+            elif child.type == "editorial":
+                ids.append(EDITORIAL)  # an error: the reason is not rendered
+            elif child.type in ("link_open", "image") and (problem := _link_problem(child, token, path, line)):
+                errors.append(problem)
+    places = [(PLACE.format("N", i), PLACE.format("A", i)) for i in range(len(ids))]
+    return parser().renderer.render(tokens, parser().options, {"citations": places}), ids
+
+
 def parse_reason(text: str, path: str, line: int, name: str = "confidence_reason") -> tuple[Reason, list[ContentError]]:
     """A position's ``confidence_reason`` (inline Markdown on ``line``) with its citations, and its problems.
 
     The same rules as a body (no raw HTML, safe links), and two more: it cites at least one source, and never
     ``[@editorial]`` (a confidence is the evidence's, so the reason rests on sources, not on the Ledger's word).
+    Its HTML is made here, each citation a placeholder that ``render_reason`` fills in with its page's numbers.
     """
-    tokens = parser().parseInline(text, {})
-    errors = [
-        replace(e, message=e.message.replace(" in a body", f" in '{name}'"))
-        for e in raw_html_errors(tokens, path, line)
-    ]
-    citations: list[Citation] = []
-    editorial = False
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "citation":
-                citations.append(Citation(child.meta["id"], line, ""))
-            elif child.type == "editorial":
-                editorial = True
-            elif child.type in ("link_open", "image") and (problem := _link_problem(child, token, path, line)):
-                errors.append(problem)
-    if editorial:
+    errors: list[ContentError] = []
+    html, ids = (
+        plain if (plain := _plain_reason(text)) is not None else _markdown_reason(text, path, line, name, errors)
+    )
+    if EDITORIAL in ids:
         message = f"'{name}' may not use [@{EDITORIAL}]: a confidence rests on sources; cite them, [@source-id]"
         errors.append(ContentError(path, line, message))
-    elif not citations:
+    elif not ids:
         message = (
             f"'{name}' cites no source: add [@source-id] for the evidence it states "
             "(one of the position's 'sources', as a rule)"
         )
         errors.append(ContentError(path, line, message))
-    return Reason(text, tuple(citations)), errors
+    citations = tuple(Citation(source, line, "") for source in ids if source != EDITORIAL)
+    return Reason(text, citations, html), errors
 
 
 def render_reason(reason: Reason, marks: Sequence[CiteMark]) -> Markup:
     """The reason as HTML, its citations rendered as ``marks`` (their numbers on its page, in order)."""
-    tokens = parser().parseInline(reason.text, {})
-    index = 0
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "citation":
-                child.meta["index"] = index
-                index += 1
-            elif child.type in ("link_open", "image"):
-                _link_problem(child, token, "", 0)  # validated already: this only keeps an unsafe target out
-    return Markup(parser().renderer.render(tokens, parser().options, {"citations": marks}))
+    return Markup(PLACE_RE.sub(lambda m: str(marks[int(m[2])][m[1] == "A"]), reason.html))
 
 
 SECTION_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)

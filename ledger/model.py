@@ -99,13 +99,15 @@ class Citation:
 class Reason:
     """A position's ``confidence_reason``: one or two sentences of inline Markdown citing sources.
 
-    Its citations are numbered with the page's (``link.number_references``), after the body's, so it is
-    rendered with its page (``markdown.render_reason``), not when parsed.
+    Its citations are numbered with the page's (``link.number_references``), after the body's, so its HTML
+    gets their numbers when its page is rendered (``markdown.render_reason``).
     """
 
     text: str
     """The Markdown as written."""
     citations: tuple[Citation, ...]
+    html: str = ""
+    """Its HTML, each citation a placeholder until its page is numbered (``markdown.render_reason``)."""
 
 
 @dataclass(frozen=True, slots=True)

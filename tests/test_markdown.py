@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ledger.markdown import parse_body, render_body
+import pytest
+
+from ledger.markdown import _markdown_reason, _plain_reason, parse_body, parse_reason, render_body, render_reason
 from ledger.pipeline import Options, build
 
 from .helpers import html, make_content, text
@@ -119,3 +121,45 @@ def test_editorial_paragraph_is_labelled_on_the_page_and_absent_from_references(
     assert text(label).startswith("[Ledger synthesis") and "adds no fact of its own" in label.get("title")
     references = page.xpath("//section[@class='references']//li")
     assert [text(li.xpath(".//*[@class='ref-title']")[0]) for li in references] == ["A Third Book"]
+
+
+REASONS = [
+    "High because two trials agree [@a] and none disagrees [@b].",
+    'Medium: the "0.5%" figure is one lab\'s own [@a; @b], and #3 on a list, 10 % or $5 (est.) [@c]',
+    "Low because it rests on an argument [@a]; nothing measured it",
+    "[@a] Low, and “quoted” words, a/b, x=y, 1. two (three) {four} [@b][@c]",
+    "Medium because it is *partly* shown [@a]",
+    "Low because of `code` [@a] and a [link](https://example.org/x) [@b]",
+    "High although a < b & c > d [@a]",
+    "Medium because \\[@a] is escaped [@b] and ~~struck~~ [@c]",
+    "Low because the line\nbreaks [@a]",
+    "Low [@a[@b]] and [@c",
+]
+
+
+@pytest.mark.parametrize("text", REASONS)
+def test_a_reason_is_rendered_the_same_by_the_parser_and_the_plain_text_path(text: str) -> None:
+    """Plain reasons skip the parser: both ways must give the same HTML and citations, byte for byte."""
+    errors: list = []
+    parsed = _markdown_reason(text, "x.md", 3, "confidence_reason", errors)
+    plain = _plain_reason(text)
+    if plain is not None:
+        assert plain == parsed
+    else:
+        assert set(text) & set("*_`<>&\\[]!~\n"), "a plain reason went to the parser"
+    reason, _ = parse_reason(text, "x.md", 3)
+    assert (reason.html, [c.source for c in reason.citations]) == parsed
+
+
+def test_a_reason_gets_its_page_numbers_when_rendered() -> None:
+    reason, errors = parse_reason("High because two trials agree [@a; @b] and one disagrees [@a].", "x.md", 4)
+    assert errors == [] and [(c.source, c.line) for c in reason.citations] == [("a", 4), ("b", 4), ("a", 4)]
+    html = render_reason(reason, [(2, "cite-2-3"), (5, "cite-5-1"), (2, "cite-2-4")])
+    assert html == (
+        'High because two trials agree <sup class="cite"><a href="#ref-2" id="cite-2-3">[2]</a></sup>'
+        '<sup class="cite"><a href="#ref-5" id="cite-5-1">[5]</a></sup> and one disagrees '
+        '<sup class="cite"><a href="#ref-2" id="cite-2-4">[2]</a></sup>.'
+    )
+    styled, _ = parse_reason('Low <script>x</script> "because" *one* [@a]', "x.md", 1)
+    shown = render_reason(styled, [(1, "cite-1-1")])
+    assert "<script>" not in shown and "&lt;script&gt;" in shown and "<em>one</em>" in shown
