@@ -135,6 +135,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise YamlError(ContentError(path, first_line, f"YAML error: {exc}")) from None
 
 
+_STR = "tag:yaml.org,2002:str"
 _NO_KEY = object()
 """A mapping's frame between entries: the next value built is a key."""
 
@@ -179,8 +180,20 @@ class _Builder:
         self.error: YamlError | None = None
 
     def run(self, events: Iterator[yaml.Event]) -> Any:
+        handlers = {
+            yaml.ScalarEvent: self.scalar_event,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+            yaml.AliasEvent: self.alias_event,
+            yaml.DocumentStartEvent: self.document,
+        }  # by exact class (the parser makes no others): a dictionary look-up, not five isinstance tests an event
+        first_line = self.first_line
         for event in events:
-            self.event(event)
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event, first_line + event.start_mark.line)
         if self.composer_error is not None:
             raise self.composer_error
         if self.error is not None:
@@ -194,44 +207,52 @@ class _Builder:
     def building(self) -> bool:
         return self.composer_error is None and self.error is None
 
-    def event(self, event: yaml.Event) -> None:
-        line = self.first_line + event.start_mark.line
-        if isinstance(event, yaml.CollectionStartEvent):
-            if len(self.stack) >= MAX_DEPTH:
-                raise YamlError(ContentError(self.path, line, f"YAML nested more than {MAX_DEPTH} levels deep"))
-            if self.anchored(event) and self.building() and self.spend(1, line):
-                value: Map | Seq = Map() if isinstance(event, yaml.MappingStartEvent) else Seq()
-                if isinstance(value, Map):
-                    value.key_lines = {}
-                else:
-                    value.item_lines = []
-                value.line = line
-                self.stack.append(_Frame(value, line, event.anchor))
+    def start(self, event: yaml.CollectionStartEvent, line: int) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(ContentError(self.path, line, f"YAML nested more than {MAX_DEPTH} levels deep"))
+        if self.anchored(event) and self.building() and self.spend(1, line):
+            value: Map | Seq = Map() if isinstance(event, yaml.MappingStartEvent) else Seq()
+            if isinstance(value, Map):
+                value.key_lines = {}
             else:
-                self.stack.append(_Frame(Seq(), line, None))  # a placeholder: only depth counts now
-        elif isinstance(event, yaml.CollectionEndEvent):
-            frame = self.stack.pop()
+                value.item_lines = []
+            value.line = line
+            self.stack.append(_Frame(value, line, event.anchor))
+        else:
+            self.stack.append(_Frame(Seq(), line, None))  # a placeholder: only depth counts now
+
+    def end(self, event: yaml.CollectionEndEvent, line: int) -> None:
+        frame = self.stack.pop()
+        if self.building():
+            if frame.anchor is not None:
+                self.anchors[frame.anchor] = (frame.value, frame.line, frame.count, frame.height)
+            self.add(frame.value, frame.line, frame.count, frame.height)
+
+    def scalar_event(self, event: yaml.ScalarEvent, line: int) -> None:
+        if event.anchor is None and self.error is None and self.composer_error is None and self.budget > 0:
+            self.budget -= 1  # nearly every value: as below, with nothing to record or refuse
+            value = self.scalar(event, line)
+            if self.error is None:
+                self.add(value, line, 1, 0)
+            return
+        if self.anchored(event) and self.building() and self.spend(1, line):
+            value = self.scalar(event, line)
             if self.building():
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (frame.value, frame.line, frame.count, frame.height)
-                self.add(frame.value, frame.line, frame.count, frame.height)
-        elif isinstance(event, yaml.ScalarEvent):
-            if self.anchored(event) and self.building() and self.spend(1, line):
-                value = self.scalar(event, line)
-                if self.building():
-                    if event.anchor is not None:
-                        self.anchors[event.anchor] = (value, line, 1, 0)
-                    self.add(value, line, 1, 0)
-        elif isinstance(event, yaml.AliasEvent):
-            if self.composer_error is None:
-                self.alias(event, line)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            self.anchors = {}
-            if self.documents > 1 and self.composer_error is None:
-                self.composer_error = yaml.composer.ComposerError(
-                    "expected a single document in the stream", None, "but found another document", event.start_mark
-                )
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, line, 1, 0)
+                self.add(value, line, 1, 0)
+
+    def alias_event(self, event: yaml.AliasEvent, line: int) -> None:
+        if self.composer_error is None:
+            self.alias(event, line)
+
+    def document(self, event: yaml.DocumentStartEvent, line: int) -> None:
+        self.documents += 1
+        self.anchors = {}
+        if self.documents > 1 and self.composer_error is None:
+            self.composer_error = yaml.composer.ComposerError(
+                "expected a single document in the stream", None, "but found another document", event.start_mark
+            )
 
     def anchored(self, event: yaml.NodeEvent) -> bool:
         """Record the event's anchor (a composer error if it was used before in this document)."""
@@ -279,6 +300,8 @@ class _Builder:
         if found := first_forbidden(event.value):
             self.fail(line, f"value {forbidden_char_message(found.group())}")  # written as an escape
             return None
+        if tag == _STR:  # most values: the constructor would return the text as it is
+            return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node, deep=True)
