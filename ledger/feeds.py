@@ -143,8 +143,9 @@ def _generator(
             entry.published(day)
             entry.updated(day)
             entry.pubDate(day)
-            entry.description(update_html(item, of))
-            entry.content(update_html(item, of), type="html")
+            text = update_html(item, of)
+            entry.description(text)
+            entry.content(text, type="html")
             continue
         c = entry_of(item)
         url = f"{base}controversies/{c.slug}/"
@@ -155,8 +156,9 @@ def _generator(
         entry.published(_midnight(c.opened))
         entry.updated(_midnight(c.updated))
         entry.pubDate(_midnight(c.updated))
-        entry.description(entry_html(c))
-        entry.content(entry_html(c), type="html")
+        text = entry_html(c)
+        entry.description(text)
+        entry.content(text, type="html")
     return fg
 
 
@@ -197,7 +199,8 @@ def proponent_feed(site: Site, links: Links, slug: str) -> bytes:
     """``proponents/<slug>/feed.xml``: the controversies in which the proponent holds a position, and their changes."""
     config = site.config
     proponent = site.proponents[slug]
-    held = dict.fromkeys(h.controversy for h in links.holdings[slug])
+    held = {h.controversy.slug: h.controversy for h in links.holdings[slug]}.values()  # by slug: hashing a
+    # controversy hashes every field of it, positions and history included
     page = f"{config.base_url.rstrip('/')}/proponents/{slug}/"
     title = f"{proponent.name} — {config.title}"
     description = f"Changes to the controversies in which {proponent.name} holds a position."
