@@ -1,18 +1,18 @@
-"""Pieces of pages that ``serve`` renders once and reuses while they are made of the very same objects.
+"""Pieces of pages rendered once and reused while they are made of the very same objects.
 
-A reworded claim re-renders the pages of the dozen proponents holding its positions. Each lists every
-position its proponent holds (dozens, in a large record), all but one
-unchanged, and rendering those items is most of a proponent page's millisecond. Templates call
-``fragment('holding', …)`` for such an item: a macro of ``_fragments.html``, whose output depends on its
-arguments alone (the file is imported without context). ``serve`` keeps each piece keyed by the identity
-of its arguments (strings by value), as ``reuse/memo.py`` does: records an edit did not touch are the very
-same objects in the next build, so a page is re-rendered around the one piece that changed. A build
-that runs once calls the macro every time: nothing would be reused, and every worker would hold copies.
+Some pieces recur: a source's entry in the References list of every page citing it, the back-links of
+a reference cited in the same places (the lists are interned, ``numbering.py``), a position on each
+page of its proponents. Templates call ``fragment('name', …)`` for such a piece: a macro of
+``_fragments.html``, whose output depends on its arguments alone (the file is imported without context).
+A piece is kept by the identity of its arguments (strings by value), as ``reuse/memo.py`` does, so a
+build renders each piece once per process and joins it into every page showing it. ``serve`` keeps
+its ``Fragments`` from build to build (``pages.jobs`` asks the reuse layer for it): records an edit did
+not touch are the very same objects in the next build, so a page is re-rendered around the one piece
+that changed. ``remember=False`` (the environment's own ``fragment``) calls the macro every time: the
+reference the reused pieces are tested against (``tests/test_fragments.py``).
 """
 
 from __future__ import annotations
-
-import os
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -30,9 +30,9 @@ class Fragments:
 
     def __init__(self, env: Environment, remember: bool) -> None:
         self._env = env
-        self._pid = os.getpid() if remember else None
-        """Only this process remembers: forked workers render each page once."""
+        self._remember = remember
         self._made: dict[tuple[object, ...], tuple[tuple[object, ...], Markup]] = {}
+        """Each process its own: a forked worker adds the pieces of its share of the pages to what it inherited."""
         self._macros: object = None
 
     def _module(self) -> object:
@@ -44,13 +44,18 @@ class Fragments:
             self._macros = macros
         return macros
 
+    @property
+    def kept(self) -> int:
+        """Pieces kept (in this process)."""
+        return len(self._made)
+
     def __call__(self, name: str, *args: object) -> Markup:
-        macro = getattr(self._module(), name)
-        if self._pid != os.getpid():
-            return macro(*args)
         key = (name, *(arg if isinstance(arg, str) else id(arg) for arg in args))
         entry = self._made.get(key)
         if entry is None:
+            macro = getattr(self._module(), name)
+            if not self._remember:
+                return macro(*args)
             if len(self._made) >= MOST_KEPT:
                 self._made.clear()
             # the arguments are kept with the piece, so their ids cannot be reused by other objects

@@ -352,7 +352,7 @@ def jobs(
     next build (``serve``), jobs may keep what that build can reuse.
     """
     env = compiled(templates, tree_fingerprint(templates), bytecode)
-    fragments = recall.recall("fragments", (env,), None, partial(Fragments, env, True)) if recall.kept else None
+    fragments = recall.recall("fragments", (env,), None, partial(Fragments, env, True))  # a build's own, or serve's
     build = Build(Registries(site.config, site.threads, site.sources, site.proponents), env, fragments)
     listed: dict[str, Job] = {}
     events_of = timeline.by_controversy(site)

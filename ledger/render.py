@@ -198,8 +198,8 @@ class Build:
     site: Registries
     env: Environment
     fragments: Fragments | None = None
-    """``serve``'s ``fragment()``, kept by its session with the environment (``fragments.py``); ``None``: the
-    environment's own, which calls the macro every time."""
+    """``fragment()``, keeping each piece for every page that shows it (``fragments.py``; ``serve``'s session keeps it
+    from build to build); ``None``: the environment's own, which calls the macro every time."""
 
 
 STREAMED = frozenset({"index.html", "feeds.html", "proponents.html", "sources.html", "timeline.html", "updates.html"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
+import sys
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,17 @@ from jinja2 import DictLoader, Environment
 
 from ledger import fragments
 from ledger.fragments import Fragments
+from ledger.link import link
+from ledger.pages import jobs
 from ledger.pipeline import Options, build
+from ledger.plan import check
+from ledger.render import file_bytes, page_made
 from ledger.reuse.session import BuildSession
 
 from .helpers import PROJECT, SHIPPED, tree_digest
+
+sys.path.insert(0, str(PROJECT / "benchmarks"))
+from make_corpus import write_corpus
 
 
 class Record:
@@ -43,13 +52,39 @@ def test_a_piece_is_reused_for_the_same_objects_and_equal_strings() -> None:
     assert made("item", twin, "../x/") == first and made("item", twin, "../x/") is not first
 
 
-def test_a_one_off_build_and_a_forked_worker_render_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environments_own_fragment_renders_every_time() -> None:
+    """``remember=False``: the reference the reused pieces are compared with."""
     record = Record("Ada")
     once = Fragments(env_with(ITEM), remember=False)
     assert once("item", record, "x") is not once("item", record, "x")
-    serving = Fragments(env_with(ITEM), remember=True)
-    monkeypatch.setattr(os, "getpid", lambda: -1)  # as in a worker forked by serve's process
-    assert serving("item", record, "x") is not serving("item", record, "x")
+    assert once.kept == 0
+
+
+@pytest.mark.parametrize("corpus", ["shipped", "synthetic"])
+def test_every_page_is_the_same_with_pieces_reused_as_with_every_macro_called(tmp_path: Path, corpus: str) -> None:
+    """A build renders a recurring piece once and joins it into every page showing it (a source's entry in each
+    References list, the back-links of references cited in the same places): each page's bytes are those of the
+    page rendered with every macro called (the environment's own ``fragment``)."""
+    content = SHIPPED
+    if corpus == "synthetic":
+        content = tmp_path / "content"
+        write_corpus(300, content)
+    site, _ = check(Options(content=content))
+    listed = jobs(site, link(site), PROJECT / "templates")
+    pages = shown = 0
+    for file, job in listed.items():
+        if not (isinstance(job.make, partial) and job.make.func is page_made):
+            continue  # feeds and data files: no templates
+        recipe, made_in = job.make.args
+        assert made_in.fragments is not None
+        reused = file_bytes(job.make())
+        assert reused == file_bytes(page_made(recipe, replace(made_in, fragments=None))), file
+        pages += 1
+        # each References entry is two pieces (the source, its back-links); each position on a proponent's page one
+        shown += 2 * reused.count(b'<span class="ref-anchor"') + reused.count(b'<li class="holding">')
+    kept = made_in.fragments.kept
+    print(f"{corpus}: {pages} pages the same; {shown} pieces shown, {kept} rendered")
+    assert pages >= 30 and 0 < kept < shown  # pieces were reused
 
 
 def test_pieces_are_dropped_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
