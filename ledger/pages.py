@@ -236,7 +236,8 @@ def _updates(listing: Listing) -> Iterator[Job]:
     site = listing.site
     page = Page("updates/", "Updates", f"Every change on the record of {site.config.title}, newest first.")
     updates = {"updates": partial(history.updates, site.controversies.values())}
-    yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every}, updates)
+    # each entry is tagged with its thread's title for search (``data-pagefind-filter``)
+    yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every, Dep.THREAD.every}, updates)
 
 
 def _methodology(listing: Listing) -> Iterator[Job]:
@@ -256,8 +257,21 @@ def _methodology(listing: Listing) -> Iterator[Job]:
     yield _page(listing, "methodology.html", page, set(), **meanings)
 
 
+SEARCH_KINDS = ("Controversy", "Thread", "Proponent", "Source", "Timeline", "Updates", "Methodology")
+"""The kinds of page search finds: each indexed template tags its pages ``data-pagefind-filter="kind:…"``."""
+
+
 def _search(listing: Listing) -> Iterator[Job]:
-    yield _page(listing, "search.html", Page("search/", "Search", f"Search {listing.site.config.title}."), set())
+    """The search page, with its filters' values in the order readers know them (``static/search.js`` counts them)."""
+    site = listing.site
+    filters = (
+        ("kind", "Kind of page", SEARCH_KINDS),
+        ("thread", "Thread", tuple(t.title for t in site.threads.values())),
+        ("status", "Status", tuple(s.capitalize() for s in schema.STATUS)),
+        ("confidence", "Confidence of a position", tuple(c.capitalize() for c in schema.CONFIDENCE)),
+    )
+    page = Page("search/", "Search", f"Search {site.config.title}.")
+    yield _page(listing, "search.html", page, {Dep.THREAD.every}, filters=filters)
 
 
 def _not_found(listing: Listing) -> Iterator[Job]:

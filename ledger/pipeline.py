@@ -266,7 +266,7 @@ def _staged(
 
     def index_search(staging: Path) -> None:
         search_start = time.perf_counter()
-        report.search = index_site(staging)
+        report.search = index_site(staging, options.cache)
         timings["search"] = time.perf_counter() - search_start
 
     spare = options.cache / "spare" / found.snapshot_key if options.cache is not None else None

@@ -5,6 +5,7 @@
   "use strict";
 
   var live = null;
+  var self = document.currentScript;
 
   /** A polite live region, so screen-reader users hear that a link was copied. */
   function announce(message) {
@@ -71,6 +72,13 @@
     });
   }
 
+  /** Opened from a search result (``?highlight=word``): static/highlight.js marks the words searched for. */
+  function highlightSearchTerms() {
+    if (!self || !new URLSearchParams(window.location.search).has("highlight")) return;
+    import(new URL("highlight.js", self.src).href).catch(function () {});
+  }
+
   addCopyLinks();
   addSearchShortcut();
+  highlightSearchTerms();
 })();
