@@ -365,7 +365,8 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
     # 156 files (the methodology page among them), the three bibliographies, each controversy's references (123)
     assert cells[1] == "279" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
-    assert cells[7].endswith(" s; 3 rendered)"), cells  # the pull request's build: the edited page, its data, ledger.json
+    # the pull request's build: the edited page, its data, ledger.json
+    assert cells[7].endswith(" s; 3 rendered)"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
 
 

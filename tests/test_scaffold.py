@@ -70,14 +70,16 @@ def test_new_position_left_as_is_fails_check_naming_each_placeholder(content: Pa
     code, _, err = run(content.parent, "check")
 
     assert code == 1
+    lines = (content / "controversies" / f"{CONTROVERSY}.md").read_text(encoding="utf-8").splitlines()
+    at = lines.index("  - id: E") + 1  # the new position's line: each placeholder is located below it
     assert err.splitlines() == [
-        f"content/controversies/{CONTROVERSY}.md:{n}: '{key}' is still a TODO placeholder: {hint}"
+        f"content/controversies/{CONTROVERSY}.md:{at + n}: '{key}' is still a TODO placeholder: {hint}"
         for n, key, hint in [
-            (53, "claim", "replace it"),
-            (54, "confidence", "replace it"),
-            (55, "proponents", "replace it"),
-            (56, "sources", "replace it or delete the line"),
-            (57, "crux", "replace it or delete the line"),
+            (1, "claim", "replace it"),
+            (2, "confidence", "replace it"),
+            (3, "proponents", "replace it"),
+            (4, "sources", "replace it or delete the line"),
+            (5, "crux", "replace it or delete the line"),
         ]
     ] + ["5 errors; nothing was written."]
 
