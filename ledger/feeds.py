@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from . import projections
-from .history import Update, updates
+from .history import Update, updates, what_moved
 from .link import Links
 from .model import Controversy, HistoryEntry, Site
 from .projections import Entry
@@ -45,25 +45,11 @@ def entry_html(e: Entry) -> str:
     return f"{summary}<p>Status: {escape(e.status)}. Thread: {escape(e.thread_title)}.</p><ul>{items}</ul>"
 
 
-def _adds_position(change: HistoryEntry, of: Entry) -> bool:
-    """Whether ``change`` is the one that put its position on the record (as ``history.position_added`` reads it)."""
-    first = next((e for e in of.history if e.position == change.position), None)
-    return first is change and change.confidence is None
-
-
 def entry_title(of: Entry, change: HistoryEntry | None = None) -> str:
     """An entry's title in every feed: the controversy's title, or a change in a few words before it
-    ("Position B: low → medium — <title>"); a free-text change is "Update — <title>", its sentence in the summary."""
-    if change is None:
-        return of.title
-    parts = []
-    if change.confidence is not None:
-        parts.append(f"Position {change.position}: {change.confidence.from_} → {change.confidence.to}")
-    if change.status is not None:
-        parts.append(f"Status: {change.status.from_} → {change.status.to}")
-    if not parts and change.position is not None:
-        parts.append(f"Position {change.position} " + ("added" if _adds_position(change, of) else "updated"))
-    return f"{'; '.join(parts) or 'Update'} — {of.title}"
+    ("Position B: low → medium — <title>", ``history.what_moved``); a free-text change is "Update — <title>",
+    its sentence in the summary."""
+    return of.title if change is None else f"{what_moved(of.history, change)} — {of.title}"
 
 
 def _source_html(title: str, link: str | None) -> str:

@@ -162,6 +162,80 @@ def status_trajectory(c: Controversy) -> Trajectory | None:
     return Trajectory(tuple(steps), c.updated)
 
 
+def adds_position(log: tuple[HistoryEntry, ...], change: HistoryEntry) -> bool:
+    """Whether ``change`` is the one that put its position on the record (as ``position_added`` reads it)."""
+    first = next((e for e in log if e.position == change.position), None)
+    return first is change and change.confidence is None
+
+
+def what_moved(log: tuple[HistoryEntry, ...], change: HistoryEntry) -> str:
+    """A change of ``log`` in a few words: ``Position B: low → medium``, ``Status: settled → contested``,
+    ``Position C added`` (or ``updated``), or ``Update`` for a development that moved nothing. The one
+    wording of feed titles, ``/updates/`` and a page's "What changed"."""
+    parts = []
+    if change.confidence is not None:
+        parts.append(f"Position {change.position}: {change.confidence.from_} → {change.confidence.to}")
+    if change.status is not None:
+        parts.append(f"Status: {change.status.from_} → {change.status.to}")
+    if not parts and change.position is not None:
+        parts.append(f"Position {change.position} " + ("added" if adds_position(log, change) else "updated"))
+    return "; ".join(parts) or "Update"
+
+
+def _last_day(date: PartialDate) -> dt.date:
+    """The latest day a date known to the month or year can mean."""
+    if date.month is None:
+        return dt.date(date.year, 12, 31)
+    if date.day is None:
+        return dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(date.year, date.month, date.day)
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The first day of the twelve months ending on ``day`` (7 December 2025 for 6 December 2026)."""
+    try:
+        return day.replace(year=day.year - 1) + dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return dt.date(day.year - 1, 3, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Recent:
+    """What changed on a controversy in the twelve months to its last review (``updated``).
+
+    The year ends at the review date, not at the day the site is built or read: a build never reads the
+    clock (the same content gives the same bytes), and "in the year to 6 December 2026" stays true for
+    every reader, whenever they read it. Whether that review is itself more than a year old is for the
+    reader's browser to say (``static/ledger.js``), against the reader's own date.
+    """
+
+    since: dt.date
+    """The first day of the year: the day after the review date one year earlier."""
+    until: dt.date
+    """The last review (``updated``)."""
+    changes: tuple[HistoryEntry, ...]
+    """The history entries of that year, newest first (a month- or year-only date counts if it reaches it)."""
+    last: HistoryEntry | None
+    """The last recorded change, however old: what the page's "as of" line names."""
+    titles: dict[str, str]
+    """Each entry's ``what_moved``, by anchor (the last change's, and the year's)."""
+
+
+def recent(c: Controversy) -> Recent:
+    """``c``'s changes in the twelve months to its last review, and its last recorded change."""
+    since = _year_before(c.updated)
+    changes = tuple(e for e in reversed(c.history) if _last_day(e.date) >= since)
+    last = c.history[-1] if c.history else None
+    titles = {e.anchor: what_moved(c.history, e) for e in (*changes, *(() if last is None else (last,)))}
+    return Recent(since, c.updated, changes, last, titles)
+
+
+def last_change(c: Controversy) -> PartialDate:
+    """The date of ``c``'s last recorded change, or the day it opened if none is recorded: what lists
+    sort by (``updated`` is the last review, which can move without the evidence moving)."""
+    return c.history[-1].date if c.history else PartialDate.of(c.opened)
+
+
 @dataclass(frozen=True, slots=True)
 class Update:
     """One history entry seen from outside its page: on ``/updates/`` and in the feeds."""
@@ -171,16 +245,8 @@ class Update:
 
     @property
     def headline(self) -> str:
-        """``Position B: confidence Low → Medium``, the status move, or the change itself."""
-        e = self.entry
-        parts = []
-        if e.confidence is not None:
-            parts.append(
-                f"Position {e.position}: confidence {e.confidence.from_.capitalize()} → {e.confidence.to.capitalize()}"
-            )
-        if e.status is not None:
-            parts.append(f"Status: {e.status.from_.capitalize()} → {e.status.to.capitalize()}")
-        return "; ".join(parts) or (e.change or "").rstrip(".")
+        """What moved, in a few words (``what_moved``)."""
+        return what_moved(self.controversy.history, self.entry)
 
     @property
     def path(self) -> str:

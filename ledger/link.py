@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from .history import last_change
 from .model import Body, Controversy, HistoryEntry, Position, Site, Source
 from .numbering import CiteMark, Interned, Numbering, Occurrence, shared
 from .recall import ONCE, Recall
@@ -157,7 +158,8 @@ def _by_title(controversies: Iterable[Controversy]) -> tuple[Controversy, ...]:
 
 
 def _newest_first(controversies: Iterable[Controversy]) -> tuple[Controversy, ...]:
-    return tuple(sorted(controversies, key=lambda c: (-c.updated.toordinal(), c.title, c.slug)))
+    """By the date of the last recorded change, newest first (not by ``updated``: a review moves it for every page)."""
+    return tuple(sorted(controversies, key=lambda c: (*(-k for k in last_change(c).key), c.title, c.slug)))
 
 
 def _holding_order(holdings: Iterable[Holding]) -> tuple[Holding, ...]:

@@ -20,6 +20,7 @@ from .deps import Dep
 from .digests import tree_fingerprint
 from .fragments import Fragments
 from .link import Links, PageRefs
+from .lint import STALE_AFTER
 from .markdown import SYNTHESIS_NOTE, render_body, render_reason
 from .matrix import thread_matrix
 from .model import Controversy, Event, Site, Thread
@@ -159,6 +160,8 @@ def _controversy_recipe(
     page_deps, data_deps = shows.controversy(c, refs, neighbours, events)
     context = dict(controversy=c, thread=thread, refs=refs, see_also=neighbours, events=events, revision=revision)
     context["data_version"] = export.SCHEMA_VERSION  # the Dataset's version in the page's JSON-LD
+    context["recent"] = history.recent(c)
+    context["stale_after_days"] = STALE_AFTER.days  # the browser says when the review is older (lint's rule)
     page = Page(f"controversies/{c.slug}/", c.title, _description(c))
     lazy = {"body": partial(render_body, c.body), "reasons": partial(_reasons, c, refs)}
     recipe = Recipe("controversy.html", page, page_deps, context, lazy)
@@ -232,12 +235,26 @@ def _rows_by_slug(rows: Rows, controversies: tuple[Controversy, ...]) -> dict[st
     return {c.slug: rows.row(c) for c in controversies}
 
 
+def _update_filters(site: Site) -> dict[str, tuple[Controversy, ...]]:
+    """Each thread's controversies with a recorded change, by title: the choices of ``/updates/``'s filter."""
+    changed = sorted((c for c in site.controversies.values() if c.history), key=lambda c: (c.title, c.slug))
+    return {slug: tuple(c for c in changed if c.thread == slug) for slug in site.threads}
+
+
 def _updates(listing: Listing) -> Iterator[Job]:
+    """``/updates/``: every change, newest first, on one page with a filter by thread and controversy.
+
+    One page and a filter (``static/ledger.js``), not a page per thread and per controversy: a controversy's
+    own changes already have a page (its History section) and a feed, the two choices combine, the filter
+    keeps its choice in the address (``?thread=…&controversy=…``) so it can be shared, and the output stays
+    one file however many controversies there are. Without JavaScript the filter is not shown and the whole
+    list is, as before.
+    """
     site = listing.site
     page = Page("updates/", "Updates", f"Every change on the record of {site.config.title}, newest first.")
-    updates = {"updates": partial(history.updates, site.controversies.values())}
     # each entry is tagged with its thread's title for search (``data-pagefind-filter``)
-    yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every, Dep.THREAD.every}, updates)
+    lazy = {"updates": partial(history.updates, site.controversies.values()), "filters": partial(_update_filters, site)}
+    yield _page(listing, "updates.html", page, {Dep.CONTROVERSY.every, Dep.THREAD.every}, lazy)
 
 
 def _methodology(listing: Listing) -> Iterator[Job]:

@@ -15,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .deps import Dep
-from .model import Controversy, HistoryEntry, Position, Source, Thread
+from .history import last_change
+from .model import Controversy, HistoryEntry, PartialDate, Position, Source, Thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,9 @@ class Row:
     status: str
     position_count: int
     updated: dt.date
+    """The last review (the sitemap's ``lastmod``: the page changes when it is reviewed)."""
+    last_change: PartialDate
+    """The date of its last recorded change (``history.last_change``): what lists show and sort by."""
     holders: tuple[tuple[str, ...], ...]
     """Each position's proponents (the proponents page counts what each holds)."""
     cited: tuple[str, ...]
@@ -39,7 +43,10 @@ def row(c: Controversy) -> Row:
     cited = [cite.source for cite in c.body.citations] + [s for p in c.positions for s in p.sources]
     cited += [s for entry in c.history for s in entry.sources]
     holders = tuple(p.proponents for p in c.positions)
-    return Row(c.slug, c.title, c.thread, c.status, len(c.positions), c.updated, holders, tuple(dict.fromkeys(cited)))
+    changed = last_change(c)
+    return Row(
+        c.slug, c.title, c.thread, c.status, len(c.positions), c.updated, changed, holders, tuple(dict.fromkeys(cited))
+    )
 
 
 @dataclass(frozen=True, slots=True)

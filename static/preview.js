@@ -1,8 +1,9 @@
 /* The Ledger: previews in place. Hovering, focusing or tapping a citation [n] shows its reference
    in a card beside it (and a "Position X" link the position's claim, confidence and its reason), so a reader
    checks a source without leaving the paragraph. The card is a copy of what the page already
-   holds (the References entry, the position's heading): nothing is fetched. Without this file
-   the links jump to the reference as they always did; a mouse click still does. */
+   holds (the References entry, the position's heading, or, for a position on another page, the
+   claim and confidence written into the link's data-claim and data-confidence at build time):
+   nothing is fetched. Without this file the links jump as they always did; a mouse click still does. */
 (function () {
   "use strict";
 
@@ -19,7 +20,9 @@
   /** The element a link previews (a References entry or a position), or null if it has no preview. */
   function targetOf(link) {
     var hash = link.getAttribute("href");
-    if (!hash || hash.charAt(0) !== "#" || link.closest(".preview")) return null;
+    if (!hash || link.closest(".preview")) return null;
+    if (link.hasAttribute("data-claim")) return link; // a position on another page (thread matrix, /updates/)
+    if (hash.charAt(0) !== "#") return null;
     var target = document.getElementById(decodeURIComponent(hash.slice(1)));
     if (!target) return null;
     if (/^ref-\d+$/.test(target.id) && target.closest(".references") && !link.closest(".references")) return target;
@@ -67,8 +70,33 @@
     return { label: name, body: box, more: "Go to " + name };
   }
 
+  /** The card's label and body for a link carrying a position's claim and confidence (data-claim). */
+  function claimContent(link) {
+    var name = link.textContent.trim();
+    var claim = document.createElement("p");
+    claim.className = "preview-claim";
+    claim.textContent = link.getAttribute("data-claim");
+    var box = document.createElement("div");
+    box.appendChild(claim);
+    var level = link.getAttribute("data-confidence");
+    if (level) {
+      var meta = document.createElement("p");
+      var badge = document.createElement("span");
+      badge.className = "badge confidence confidence-" + level;
+      var label = document.createElement("span");
+      label.className = "badge-label";
+      label.textContent = "Confidence:";
+      badge.appendChild(label);
+      badge.appendChild(document.createTextNode(" " + level.charAt(0).toUpperCase() + level.slice(1)));
+      meta.appendChild(badge);
+      box.appendChild(meta);
+    }
+    return { label: name, body: box, more: "Go to " + name };
+  }
+
   function build(link, target) {
-    var content = target.matches("section.position") ? positionContent(target) : referenceContent(target);
+    var content = target === link ? claimContent(link)
+      : target.matches("section.position") ? positionContent(target) : referenceContent(target);
     var box = document.createElement("div");
     box.className = "preview";
     box.id = "ledger-preview";
@@ -140,8 +168,10 @@
     hide(false);
     card = build(link, target);
     trigger = link;
-    // Right after the link (after its <sup>), so Tab goes from the link into the card.
-    var anchor = link.parentElement && link.parentElement.matches("sup") ? link.parentElement : link;
+    // Right after the link (after its <sup>), so Tab goes from the link into the card; after a box that
+    // scrolls (the thread matrix), which would clip it.
+    var anchor = link.closest(".matrix-wrap") ||
+      (link.parentElement && link.parentElement.matches("sup") ? link.parentElement : link);
     anchor.insertAdjacentElement("afterend", card);
     link.setAttribute("aria-expanded", "true");
     link.setAttribute("aria-controls", card.id);
@@ -169,7 +199,7 @@
   }
 
   function linkAt(node) {
-    var link = node && node.closest ? node.closest("a[href^='#']") : null;
+    var link = node && node.closest ? node.closest("a[href]") : null;
     return link && targetOf(link) ? link : null;
   }
 

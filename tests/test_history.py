@@ -26,7 +26,11 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_page_says_as_of_when_and_lists_its_history_in_order(recorded: Path) -> None:
     page = html(recorded / PAGE)
-    assert "Status: Contested as of 1 June 2024" in text(page.xpath("//p[@class='where-it-stands']")[0])
+    (as_of,) = page.xpath("//p[@class='as-of']")
+    assert text(as_of) == (
+        "As of 1 June 2024, its last review. Last recorded change: 1 June 2024 — Position A: medium → high."
+    )
+    assert as_of.xpath(".//a/@href") == ["#history-2024-06-01-1"]
     items = page.xpath("//section[@class='history']//li")
     assert [li.get("id") for li in items] == [
         "history-2024-01-01-1",
@@ -164,7 +168,17 @@ def test_updates_page_lists_every_change_newest_first(recorded: Path) -> None:
     ]
     links = [li.xpath(".//p[@class='update-meta']/a/@href")[0] for li in items]
     assert links[0] == "../controversies/first/#history-2024-06-01-1"
-    assert "Position A: confidence Medium → High." in text(items[0])
+    # The short titles of the feeds ("Position A: medium → high"), then what happened and why
+    titles = [" ".join(map(text, li.xpath(".//p[@class='update-title']"))) for li in items]
+    assert titles == [
+        "Position A: medium → high",
+        "Status: leaning → contested",
+        "Position C added",
+        "Position A: low → medium",
+        "",  # a development that moved nothing: its sentence alone
+    ]
+    assert text(items[0]).endswith("Why: A fourth note settled it.")
+    assert text(items[4]).endswith("Opened with positions A and B.")
     (nav,) = html(recorded / "index.html").xpath("//nav[@class='site-nav']/a[text()='Updates']/@href")
     assert follow(recorded, "/", nav) == recorded / "updates/index.html"
 
@@ -180,3 +194,79 @@ def test_partial_dates_compare_at_the_precision_they_share() -> None:
         day,
         later,
     ]
+
+
+def _built(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
+    """The recorded content with ``edits`` (file under content/ → (old, new) text) built into ``tmp_path/site``."""
+    content = make_content(tmp_path / "content", overlay=FIXTURES / "recorded")
+    for name, (old, new) in edits.items():
+        file = content / name
+        assert old in file.read_text(encoding="utf-8")
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    build(Options(content=content, out=tmp_path / "site"))
+    return tmp_path / "site"
+
+
+def test_what_changed_lists_the_changes_of_the_year_to_the_last_review_newest_first(tmp_path: Path) -> None:
+    site = _built(tmp_path, {"controversies/first.md": ("updated: 2024-06-01", "updated: 2025-03-01")})
+    page = html(site / PAGE)
+    (section,) = page.xpath("//section[@class='what-changed']")
+    assert text(section.xpath("h2")[0]) == "What changed in the year to 1 March 2025"
+    assert text(section.xpath("p")[0]).startswith("From 2 March 2024 to its last review, newest first")
+    items = section.xpath(".//ol[@class='change-list']/li")
+    # February 2024 ended before the year began; 1 January 2024 too: both only in History
+    assert [li.xpath(".//time/@datetime")[0] for li in items] == ["2024-06-01", "2024-03-15", "2024-03-15"]
+    assert [text(li) for li in items] == [
+        "1 June 2024 · Position A: medium → high Why: A fourth note settled it. [5]",
+        "15 March 2024 · Status: leaning → contested Why: Position C challenged the consensus.",
+        "15 March 2024 · Position C added Position C added. [4]",
+    ]
+    assert [li.xpath(".//p[@class='change-head']/a/@href")[0] for li in items] == [
+        "#history-2024-06-01-1",
+        "#history-2024-03-15-2",
+        "#history-2024-03-15-1",
+    ]
+    assert items[0].xpath(".//strong/a/@href") == ["#position-a"]  # previewed as the page's other position links
+    for li, title in zip(items[::2], ["A Fourth Note", "An Undated Essay"], strict=True):
+        (cite,) = li.xpath(".//a[@class='change-cite']")
+        assert page.xpath(f"//li[@id='{cite.get('href')[1:]}']//cite/text()") == [title]
+    assert broken_links(site) == []
+
+
+def test_a_year_without_changes_says_so_and_names_the_last_one(tmp_path: Path) -> None:
+    site = _built(tmp_path, {"controversies/first.md": ("updated: 2024-06-01", "updated: 2025-06-02")})
+    (section,) = html(site / PAGE).xpath("//section[@class='what-changed']")
+    assert not section.xpath(".//li")
+    assert text(section) == (
+        "What changed in the year to 2 June 2025 No change recorded from 3 June 2024 to its last review. "
+        "The last recorded change was on 1 June 2024; History lists them all."
+    )
+    second = html(site / "controversies/second/index.html")
+    assert text(second.xpath("//p[@class='as-of']")[0]) == (
+        "As of 1 July 2024, its last review. Opened 1 February 2024; no change recorded since it opened."
+    )
+    assert text(second.xpath("//section[@class='what-changed']")[0]).endswith(
+        "No change recorded since the page opened on 1 February 2024."
+    )
+
+
+def test_a_page_carries_its_review_date_for_the_readers_browser_to_judge(recorded: Path) -> None:
+    """Whether a review is over a year old depends on the reader's date: the build, which never reads the
+    clock, writes the notice hidden with the review date and the lint's limit; static/ledger.js shows it."""
+    (notice,) = html(recorded / PAGE).xpath("//p[contains(@class, 'stale-notice')]")
+    assert notice.get("hidden") is not None
+    assert (notice.get("data-reviewed"), notice.get("data-stale-after-days")) == ("2024-06-01", "365")
+    assert "last reviewed on 1 June 2024" in text(notice)
+
+
+def test_lists_sort_by_the_last_recorded_change_not_by_the_review_date(tmp_path: Path) -> None:
+    """The second page was reviewed later (1 July 2024) but nothing was recorded on it since it opened (1 February):
+    the first page's last change (1 June 2024) is newer, so it comes first, and the column shows that date."""
+    site = _built(tmp_path, {"controversies/second.md": ("thread: other-thread", "thread: main-thread")})
+    for path in ("index.html", "threads/main-thread/index.html"):
+        rows = html(site / path).xpath("//table[@class='controversies']/tbody/tr")
+        assert [text(r.xpath("th")[0]) for r in rows] == ["Is the First Question Settled?", "A Second Question?"]
+        assert [r.xpath("td[@data-label='Last change']/time/@datetime")[0] for r in rows] == [
+            "2024-06-01",
+            "2024-02-01",
+        ]

@@ -27,14 +27,15 @@ def test_matrix_is_a_table_with_row_and_column_headers(site: Path) -> None:
     (table,) = page.xpath("//table[@class='matrix']")
     assert table.xpath("./caption")
     columns = [text(th) for th in table.xpath("./thead//th[@scope='col']")]
-    assert columns == ["Proponent", "A Second Question?", "Is the First Question Settled?"]  # newest first
+    # newest last recorded change first: the first's (1 June 2024) before the second's opening (1 February)
+    assert columns == ["Proponent", "Is the First Question Settled?", "A Second Question?"]
     rows = {
         text(tr.xpath("./th[@scope='row']")[0]): [text(td) for td in tr.xpath("./td")]
         for tr in table.xpath("./tbody/tr")
     }
     assert rows == {
-        "Alice Example": ["—", "Position A High Position B Low"],
-        "Big Lab": ["Position A Medium", "Position B Low Position C Medium"],
+        "Alice Example": ["Position A High Position B Low", "—"],
+        "Big Lab": ["Position B Low Position C Medium", "Position A Medium"],
     }
     assert list(rows) == ["Alice Example", "Big Lab"]  # by name
 

@@ -40,7 +40,9 @@ def edit_field(content: Path, field: str) -> None:
 
 def show_in_listing(templates: Path, field: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The index's and threads' table of controversies shows ``field`` in a column of its own."""
-    cell = '<td data-label="Updated">{{ date(c.updated) }}</td>'
+    cell = (
+        '<td data-label="Last change"><time datetime="{{ c.last_change.iso }}">{{ c.last_change.display }}</time></td>'
+    )
     replace(templates / "_macros.html", cell, cell + "<td>{{ c." + field + " }}</td>")
 
 

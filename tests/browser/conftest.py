@@ -64,6 +64,7 @@ PAGES = {
     "proponent": "proponents/gary-marcus/",
     "sources": "sources/",
     "methodology": "methodology/",
+    "updates": "updates/",
     "search": "search/?q=gary+marcus",
     "404": "no-such-page/",
 }

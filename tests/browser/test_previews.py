@@ -153,3 +153,84 @@ def test_an_open_position_card_with_its_reason_has_no_accessibility_violations(
     expect(card.locator(".confidence-reason")).to_be_visible()
     violations = [v for v in axe_violations(page, axe_source) if v["impact"] in SERIOUS]
     assert violations == [], violations
+
+
+def expect_claim_card(page: Page, link: Locator) -> Locator:
+    """The open card names the position and shows the claim and confidence of the position the link goes to,
+    as its own page states them."""
+    name = (link.text_content() or "").strip()
+    card = page.get_by_role("dialog", name=name)
+    expect(card).to_be_visible()
+    href = link.get_attribute("href") or ""
+    target = reader_page_of(page, link)
+    section = target.locator("#" + href.split("#")[1])
+    claim = section.locator("h2").inner_text().split(":", 1)[1].strip()
+    expect(card.locator(".preview-claim")).to_have_text(claim)
+    expect(card.locator(".confidence")).to_have_text(section.locator(".position-meta .confidence").text_content() or "")
+    expect(card.get_by_role("link", name=f"Go to {name}")).to_have_attribute("href", href)
+    target.close()
+    return card
+
+
+def reader_page_of(page: Page, link: Locator) -> Page:
+    """The page the link goes to, opened beside (what a reader finds there when they follow it)."""
+    other = page.context.new_page()
+    other.goto(link.evaluate("(a) => a.href"))
+    return other
+
+
+THREAD = "threads/scaling-laws-debate/"
+
+
+def test_a_matrix_cell_previews_its_claim_by_mouse_keyboard_and_touch(reader: Reader) -> None:
+    page = reader.open(THREAD, width=1366, height=900)
+    link = page.locator("table.matrix td a").first
+    anchor = (link.get_attribute("href") or "").split("#")[1]
+    link.scroll_into_view_if_needed()
+    link.hover()
+    card = expect_claim_card(page, link)
+    at, box = link.bounding_box(), card.bounding_box()
+    assert at and box and box["x"] >= 0 and box["x"] + box["width"] <= 1366
+    assert abs(box["y"] - (at["y"] + at["height"])) < 12 or abs(box["y"] + box["height"] - at["y"]) < 12, (at, box)
+    page.mouse.move(5, 5)
+    expect(card).to_be_hidden()
+    page.keyboard.press("Tab")
+    link.focus()
+    card = expect_claim_card(page, link)
+    expect(link).to_have_accessible_description(re.compile(re.escape(card.locator(".preview-claim").inner_text())))
+    page.keyboard.press("Escape")
+    expect(card).to_have_count(0)
+    page.keyboard.press("Enter")  # the link itself still goes to the position
+    page.wait_for_url(re.compile(f"#{anchor}$"))
+
+    phone = reader.open(THREAD, width=360, height=740, touch=True)
+    cells = phone.locator("table.matrix td a")
+    far = cells.last  # in a column reached by scrolling the table sideways
+    far.scroll_into_view_if_needed()
+    url = phone.url
+    far.tap()
+    card = expect_claim_card(phone, far)
+    assert phone.url == url
+    box = card.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 361 and abs(box["y"] + box["height"] - 740) < 2
+    card.get_by_role("link", name=re.compile("^Go to Position")).tap()
+    phone.wait_for_url(re.compile("#position-[a-z]$"))
+
+
+def test_an_update_previews_the_claim_of_the_position_it_moved(reader: Reader) -> None:
+    page = reader.open("updates/")
+    link = page.locator(".update-title a[data-claim]").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    expect_claim_card(page, link)
+    page.keyboard.press("Escape")
+    expect(page.locator(".preview")).to_have_count(0)
+
+
+def test_without_javascript_a_matrix_cell_goes_to_the_position(reader: Reader) -> None:
+    page = reader.open(THREAD, javascript=False)
+    link = page.locator("table.matrix td a").first
+    href = link.get_attribute("href") or ""
+    link.click()
+    page.wait_for_url(re.compile(re.escape(href.split("/")[-1]) + "$"))
+    expect(page.locator(".preview")).to_have_count(0)
