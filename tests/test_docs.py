@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ledger import schema
 from ledger.docs import EXAMPLES, content_format
 from ledger.generate import DOCS_FILE, stale
 
-from .helpers import PROJECT
+from .helpers import PROJECT, SHIPPED
 
 CONTRIBUTING = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -53,16 +54,27 @@ def test_example_controversy_uses_every_position_field() -> None:
         assert re.search(rf"^\s+(- )?{spec.name}:", text, re.M), spec.name
 
 
-@pytest.mark.parametrize("level", schema.CONFIDENCE)
-def test_contributing_explains_each_confidence_level(level: str) -> None:
-    section = CONTRIBUTING.split("## Confidence levels")[1].split("\n## ")[0]
-    assert re.search(rf"^- \*\*{level}\*\*: \w", section, re.M)
-
-
-@pytest.mark.parametrize("status", schema.STATUS)
-def test_contributing_explains_each_status(status: str) -> None:
-    section = CONTRIBUTING.split("## Status")[1].split("\n## ")[0]
-    assert re.search(rf"^- \*\*{status}\*\*: \w", section, re.M)
+@pytest.mark.parametrize(
+    ("section", "names", "meanings", "anchor"),
+    [
+        ("Confidence levels", schema.CONFIDENCE, schema.CONFIDENCE_MEANINGS, "confidence"),
+        ("Status", schema.STATUS, schema.STATUS_MEANINGS, "status"),
+    ],
+)
+def test_contributing_names_each_level_and_points_to_its_one_definition(
+    section: str, names: tuple[str, ...], meanings: dict[str, str], anchor: str
+) -> None:
+    """The meanings are written once (ledger/schema.py, shown on /methodology/): CONTRIBUTING names the values
+    and links there instead of keeping a second copy that could drift."""
+    text = " ".join(CONTRIBUTING.split(f"## {section}\n")[1].split("\n## ")[0].split())
+    for name in names:
+        assert f"`{name}`" in text
+    assert f"({'CONFIDENCE' if anchor == 'confidence' else 'STATUS'}_MEANINGS)" in text.replace("`", "")
+    base_url = yaml.safe_load((SHIPPED / "site.yaml").read_text(encoding="utf-8"))["base_url"]
+    assert f"({base_url}methodology/#{anchor})" in text
+    assert f'id="{anchor}"' in (PROJECT / "templates" / "methodology.html").read_text(encoding="utf-8")
+    for meaning in meanings.values():
+        assert meaning.split(";")[0].split(",")[0].lower() not in text.lower(), meaning
 
 
 def test_contributing_anchors_exist() -> None:
