@@ -258,3 +258,15 @@ def test_the_feeds_page_explains_subscribing_and_lists_every_feed(recorded: Path
     for name in ("controversies/first/index.html", "feeds/index.html"):  # the header's RSS opens the page
         (rss,) = html_of(recorded / name).xpath("//header//a[text()='RSS']")
         assert posixpath.normpath(posixpath.join(posixpath.dirname(name), rss.get("href"))) == "feeds"
+
+
+def test_the_footer_and_the_updates_page_send_readers_to_the_feeds_page_not_to_raw_xml(recorded: Path) -> None:
+    def targets(name: str, where: str) -> set[str]:
+        hrefs = html_of(recorded / name).xpath(f"{where}//a/@href")
+        return {posixpath.normpath(posixpath.join(posixpath.dirname(name), h)) for h in hrefs}
+
+    for name in ("index.html", "controversies/first/index.html", "updates/index.html"):
+        footer = targets(name, "//footer[@class='site-footer']")
+        assert "feeds" in footer and not {t for t in footer if t.endswith(".xml")}, (name, footer)
+    lede = targets("updates/index.html", "//main//p[@class='lede']")
+    assert lede == {"feeds"}
