@@ -77,6 +77,13 @@
     claim.className = "preview-claim";
     claim.textContent = link.getAttribute("data-claim");
     var box = document.createElement("div");
+    var question = link.getAttribute("data-question"); // the matrix's column, whose header may be out of view
+    if (question) {
+      var asked = document.createElement("p");
+      asked.className = "preview-question";
+      asked.textContent = question;
+      box.appendChild(asked);
+    }
     box.appendChild(claim);
     var level = link.getAttribute("data-confidence");
     if (level) {

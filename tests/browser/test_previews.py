@@ -185,10 +185,12 @@ THREAD = "threads/scaling-laws-debate/"
 def test_a_matrix_cell_previews_its_claim_by_mouse_keyboard_and_touch(reader: Reader) -> None:
     page = reader.open(THREAD, width=1366, height=900)
     link = page.locator("table.matrix td a").first
+    column = link.evaluate("(a) => a.closest('table').tHead.rows[0].cells[a.closest('td').cellIndex].textContent")
     anchor = (link.get_attribute("href") or "").split("#")[1]
     link.scroll_into_view_if_needed()
     link.hover()
     card = expect_claim_card(page, link)
+    expect(card.locator(".preview-question")).to_have_text(column.strip())  # which question, whatever the scroll
     at, box = link.bounding_box(), card.bounding_box()
     assert at and box and box["x"] >= 0 and box["x"] + box["width"] <= 1366
     assert abs(box["y"] - (at["y"] + at["height"])) < 12 or abs(box["y"] + box["height"] - at["y"]) < 12, (at, box)
