@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from . import projections
+from .fragments import Fragments
 from .history import Update, updates, what_moved
 from .link import Links
-from .model import Controversy, HistoryEntry, Site
+from .model import Controversy, HistoryEntry, Site, Source, Thread
 from .projections import Entry
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -82,12 +83,26 @@ def channel_text(text: str, kind: str) -> str:
     return html.escape(text, quote=False) if kind == "rss" else text
 
 
+def _projected(c: Controversy, thread: Thread, sources: Mapping[str, Source]) -> tuple[Entry, str]:
+    """A controversy's ``Entry`` and its HTML: the same in every feed listing it (a dozen, in a large record)."""
+    entry = projections.entry(c, thread, sources)
+    return entry, entry_html(entry)
+
+
 def _generator(
-    site: Site, kind: str, title: str, page_url: str, feed_url: str, description: str, shown: Iterable[Controversy]
+    site: Site,
+    kind: str,
+    title: str,
+    page_url: str,
+    feed_url: str,
+    description: str,
+    shown: Iterable[Controversy],
+    pieces: Fragments | None = None,
 ) -> FeedGenerator:
     """A feed of the newest ``ENTRIES`` of ``shown`` and their history, each written from its ``Entry`` alone.
 
     The newest are chosen by dates every entry holds, so a feed depends on the entries of all of ``shown``.
+    ``pieces``: keeps each controversy's entry for the other feeds of the build listing it (``fragments.py``).
     """
     config = site.config
     base = config.base_url.rstrip("/") + "/"
@@ -109,12 +124,16 @@ def _generator(
     fg.updated(latest)
     fg.lastBuildDate(latest)
     fg.generator("The Ledger")
-    projected: dict[str, Entry] = {}
+    projected: dict[str, tuple[Entry, str]] = {}
+
+    def projected_of(c: Controversy) -> tuple[Entry, str]:
+        if (found := projected.get(c.slug)) is None:
+            shown = (c, site.threads[c.thread], site.sources)
+            found = projected[c.slug] = pieces.piece(_projected, *shown) if pieces else _projected(*shown)
+        return found
 
     def entry_of(c: Controversy) -> Entry:
-        if (found := projected.get(c.slug)) is None:
-            found = projected[c.slug] = projections.entry(c, site.threads[c.thread], site.sources)
-        return found
+        return projected_of(c)[0]
 
     for _, _, item in items:
         entry = fg.add_entry(order="append")
@@ -133,7 +152,7 @@ def _generator(
             entry.description(text)
             entry.content(text, type="html")
             continue
-        c = entry_of(item)
+        c, text = projected_of(item)
         url = f"{base}controversies/{c.slug}/"
         entry.id(url)
         entry.guid(url, permalink=True)
@@ -142,34 +161,33 @@ def _generator(
         entry.published(_midnight(c.opened))
         entry.updated(_midnight(c.updated))
         entry.pubDate(_midnight(c.updated))
-        text = entry_html(c)
         entry.description(text)
         entry.content(text, type="html")
     return fg
 
 
-def site_feed(site: Site, kind: str) -> bytes:
+def site_feed(site: Site, kind: str, pieces: Fragments | None = None) -> bytes:
     """``feed.xml`` (``kind="rss"``) or ``atom.xml`` (``kind="atom"``): every controversy and update."""
     config = site.config
     base = config.base_url.rstrip("/") + "/"
     description = config.description or config.tagline
-    fg = _generator(
-        site, kind, config.title, base, f"{base}{FEED_FILES[kind]}", description, site.controversies.values()
-    )
+    every = site.controversies.values()
+    fg = _generator(site, kind, config.title, base, f"{base}{FEED_FILES[kind]}", description, every, pieces)
     return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
 
 
-def thread_feed(site: Site, links: Links, slug: str) -> bytes:
+def thread_feed(site: Site, links: Links, slug: str, pieces: Fragments | None = None) -> bytes:
     """``threads/<slug>/feed.xml``: the thread's controversies and their updates."""
     config = site.config
     page = f"{config.base_url.rstrip('/')}/threads/{slug}/"
     thread = site.threads[slug]
     title = f"{thread.title} — {config.title}"
-    fg = _generator(site, "rss", title, page, page + "feed.xml", thread.summary, links.thread_controversies[slug])
+    shown = links.thread_controversies[slug]
+    fg = _generator(site, "rss", title, page, page + "feed.xml", thread.summary, shown, pieces)
     return fg.rss_str(pretty=True)
 
 
-def controversy_feed(site: Site, slug: str) -> bytes:
+def controversy_feed(site: Site, slug: str, pieces: Fragments | None = None) -> bytes:
     """``controversies/<slug>/feed.xml``: the controversy and each of its history changes, with the guids the
     site feed gives them (a reader subscribed to both sees each change once). Channel from its ``Entry`` only."""
     config = site.config
@@ -177,11 +195,11 @@ def controversy_feed(site: Site, slug: str) -> bytes:
     shown = projections.entry(c, site.threads[c.thread], site.sources)
     page = f"{config.base_url.rstrip('/')}/controversies/{slug}/"
     description = shown.summary or f"Changes on the record of {shown.title}."
-    fg = _generator(site, "rss", f"{shown.title} — {config.title}", page, page + "feed.xml", description, [c])
+    fg = _generator(site, "rss", f"{shown.title} — {config.title}", page, page + "feed.xml", description, [c], pieces)
     return fg.rss_str(pretty=True)
 
 
-def proponent_feed(site: Site, links: Links, slug: str) -> bytes:
+def proponent_feed(site: Site, links: Links, slug: str, pieces: Fragments | None = None) -> bytes:
     """``proponents/<slug>/feed.xml``: the controversies in which the proponent holds a position, and their changes."""
     config = site.config
     proponent = site.proponents[slug]
@@ -190,7 +208,7 @@ def proponent_feed(site: Site, links: Links, slug: str) -> bytes:
     page = f"{config.base_url.rstrip('/')}/proponents/{slug}/"
     title = f"{proponent.name} — {config.title}"
     description = f"Changes to the controversies in which {proponent.name} holds a position."
-    fg = _generator(site, "rss", title, page, page + "feed.xml", description, held)
+    fg = _generator(site, "rss", title, page, page + "feed.xml", description, held, pieces)
     return fg.rss_str(pretty=True)
 
 

@@ -14,8 +14,13 @@ reference the reused pieces are tested against (``tests/test_fragments.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
 from jinja2 import Environment
 from markupsafe import Markup
+
+T = TypeVar("T")
 
 TEMPLATE = "_fragments.html"
 MOST_KEPT = 20_000
@@ -31,7 +36,7 @@ class Fragments:
     def __init__(self, env: Environment, remember: bool) -> None:
         self._env = env
         self._remember = remember
-        self._made: dict[tuple[object, ...], tuple[tuple[object, ...], Markup]] = {}
+        self._made: dict[tuple[object, ...], tuple[tuple[object, ...], object]] = {}
         """Each process its own: a forked worker adds the pieces of its share of the pages to what it inherited."""
         self._macros: object = None
 
@@ -50,14 +55,23 @@ class Fragments:
         return len(self._made)
 
     def __call__(self, name: str, *args: object) -> Markup:
-        key = (name, *(arg if isinstance(arg, str) else id(arg) for arg in args))
+        return cast(Markup, self._kept(name, args))
+
+    def piece(self, make: Callable[..., T], *args: object) -> T:
+        """``make(*args)``, a piece made in Python (a controversy's entry in every feed listing it), kept alike."""
+        return cast(T, self._kept(make, args))
+
+    def _kept(self, make: str | Callable[..., object], args: tuple[object, ...]) -> object:
+        """The macro ``make`` of ``_fragments.html``, or the function ``make``, called with ``args`` once for the same
+        arguments (by identity; strings by value)."""
+        key = (make, *(arg if isinstance(arg, str) else id(arg) for arg in args))
         entry = self._made.get(key)
         if entry is None:
-            macro = getattr(self._module(), name)
+            function = getattr(self._module(), make) if isinstance(make, str) else make
             if not self._remember:
-                return macro(*args)
+                return function(*args)
             if len(self._made) >= MOST_KEPT:
                 self._made.clear()
             # the arguments are kept with the piece, so their ids cannot be reused by other objects
-            entry = self._made[key] = (args, macro(*args))
+            entry = self._made[key] = (args, function(*args))
         return entry[1]

@@ -131,7 +131,9 @@ def _threads(listing: Listing) -> Iterator[Job]:
         )
         feed = f"threads/{slug}/feed.xml"
         yield Job(
-            feed, partial(feeds.thread_feed, site, links, slug), shows.thread_feed(slug, controversies, listing.recall)
+            feed,
+            partial(feeds.thread_feed, site, links, slug, listing.build.fragments),
+            shows.thread_feed(slug, controversies, listing.recall),
         )
 
 
@@ -180,7 +182,9 @@ def _controversies(listing: Listing) -> Iterator[Job]:
         yield _job(recipe, listing.build)
         yield Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
         yield Job(
-            f"controversies/{slug}/feed.xml", partial(feeds.controversy_feed, site, slug), shows.controversy_feed(slug)
+            f"controversies/{slug}/feed.xml",
+            partial(feeds.controversy_feed, site, slug, listing.build.fragments),
+            shows.controversy_feed(slug),
         )
 
 
@@ -199,7 +203,7 @@ def _proponents(listing: Listing) -> Iterator[Job]:
         deps = shows.proponent(slug, holdings, listing.recall)
         refs = listing.links.refs
         yield _page(listing, "proponent.html", page, deps, proponent=proponent, holdings=holdings, refs=refs)
-        feed = partial(feeds.proponent_feed, listing.site, listing.links, slug)
+        feed = partial(feeds.proponent_feed, listing.site, listing.links, slug, listing.build.fragments)
         yield Job(f"proponents/{slug}/feed.xml", feed, shows.proponent_feed(slug, holdings, listing.recall))
 
 
@@ -305,7 +309,8 @@ def _feeds_page(listing: Listing) -> Iterator[Job]:
 
 def _site_feeds(listing: Listing) -> Iterator[Job]:
     for kind, file in feeds.FEED_FILES.items():
-        yield Job(file, partial(feeds.site_feed, listing.site, kind), shows.keys([Dep.ENTRY.every]))
+        made = partial(feeds.site_feed, listing.site, kind, listing.build.fragments)
+        yield Job(file, made, shows.keys([Dep.ENTRY.every]))
 
 
 def _ledger_data(listing: Listing) -> Iterator[Job]:

@@ -18,7 +18,7 @@ from ledger.link import link
 from ledger.pages import jobs
 from ledger.pipeline import Options, build
 from ledger.plan import check
-from ledger.render import file_bytes, page_made
+from ledger.render import Build, Job, file_bytes, page_made
 from ledger.reuse.session import BuildSession
 
 from .helpers import PROJECT, SHIPPED, tree_digest
@@ -60,31 +60,40 @@ def test_the_environments_own_fragment_renders_every_time() -> None:
     assert once.kept == 0
 
 
+def made_anew(job: Job) -> bytes:
+    """The file of ``job`` made with every piece made where it is shown (a macro called, an entry made)."""
+    assert isinstance(job.make, partial)
+    args = (replace(a, fragments=None) if isinstance(a, Build) else a for a in job.make.args)
+    return file_bytes(job.make.func(*(None if isinstance(a, Fragments) else a for a in args)))
+
+
 @pytest.mark.parametrize("corpus", ["shipped", "synthetic"])
-def test_every_page_is_the_same_with_pieces_reused_as_with_every_macro_called(tmp_path: Path, corpus: str) -> None:
-    """A build renders a recurring piece once and joins it into every page showing it (a source's entry in each
-    References list, the back-links of references cited in the same places): each page's bytes are those of the
-    page rendered with every macro called (the environment's own ``fragment``)."""
+def test_every_file_is_the_same_with_pieces_reused_as_with_each_made_anew(tmp_path: Path, corpus: str) -> None:
+    """A build makes a recurring piece once and joins it into every file showing it (a source's entry in each
+    References list, the back-links of references cited in the same places, a controversy's entry in each feed
+    listing it): each page's and feed's bytes are those of the file made with every piece made anew (the
+    environment's own ``fragment``, which calls the macro every time)."""
     content = SHIPPED
     if corpus == "synthetic":
         content = tmp_path / "content"
         write_corpus(300, content)
     site, _ = check(Options(content=content))
     listed = jobs(site, link(site), PROJECT / "templates")
-    pages = shown = 0
+    pages = feeds = shown = 0
     for file, job in listed.items():
-        if not (isinstance(job.make, partial) and job.make.func is page_made):
-            continue  # feeds and data files: no templates
-        recipe, made_in = job.make.args
-        assert made_in.fragments is not None
+        args = job.make.args if isinstance(job.make, partial) else ()
+        if not any(isinstance(a, Build | Fragments) for a in args):
+            continue  # data files: no pieces
         reused = file_bytes(job.make())
-        assert reused == file_bytes(page_made(recipe, replace(made_in, fragments=None))), file
-        pages += 1
+        assert reused == made_anew(job), file
+        pages += job.make.func is page_made
+        feeds += file.endswith(".xml") and b"<item>" in reused
         # each References entry is two pieces (the source, its back-links); each position on a proponent's page one
         shown += 2 * reused.count(b'<span class="ref-anchor"') + reused.count(b'<li class="holding">')
-    kept = made_in.fragments.kept
-    print(f"{corpus}: {pages} pages the same; {shown} pieces shown, {kept} rendered")
-    assert pages >= 30 and 0 < kept < shown  # pieces were reused
+        shown += reused.count(b"<item>")
+    kept = listed["index.html"].make.args[1].fragments.kept
+    print(f"{corpus}: {pages} pages and {feeds} feeds the same; {shown} pieces shown, {kept} made")
+    assert pages >= 30 and feeds >= 30 and 0 < kept < shown  # pieces were reused
 
 
 def test_pieces_are_dropped_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
