@@ -128,8 +128,8 @@ def _generator(
 
     def projected_of(c: Controversy) -> tuple[Entry, str]:
         if (found := projected.get(c.slug)) is None:
-            shown = (c, site.threads[c.thread], site.sources)
-            found = projected[c.slug] = pieces.piece(_projected, *shown) if pieces else _projected(*shown)
+            record = (c, site.threads[c.thread], site.sources)
+            found = projected[c.slug] = pieces.piece(_projected, *record) if pieces else _projected(*record)
         return found
 
     def entry_of(c: Controversy) -> Entry:
