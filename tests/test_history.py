@@ -270,3 +270,24 @@ def test_lists_sort_by_the_last_recorded_change_not_by_the_review_date(tmp_path:
             "2024-06-01",
             "2024-02-01",
         ]
+
+
+def test_every_shipped_page_shows_the_changes_of_the_year_to_its_review_with_their_sources(shipped_site: Path) -> None:
+    """On the real record: each page's "What changed" is its History from a year before its review on, newest
+    first, each change citing the references its History entry cites, and its "as of" names the last one."""
+    pages = sorted((shipped_site / "controversies").glob("*/index.html"))
+    assert len(pages) >= 7
+    for file in pages:
+        page = html(file)
+        reviewed = PartialDate(*map(int, page.xpath("//p[@class='as-of']/time/@datetime")[0].split("-")))
+        since = PartialDate(reviewed.year - 1, reviewed.month, reviewed.day)  # the day before the year begins
+        log = page.xpath("//ol[@class='history-log']/li")
+        latest = [iso + "-12-31"[len(iso) - 4 :] for iso in (li.xpath("time/@datetime")[0] for li in log)]
+        expected = [li for li, day in reversed(list(zip(log, latest, strict=True))) if day > since.iso]
+        shown = page.xpath("//section[@class='what-changed']//ol[@class='change-list']/li")
+        assert [li.xpath(".//a/@href")[0] for li in shown] == ["#" + li.get("id") for li in expected], file
+        for change, entry in zip(shown, expected, strict=True):
+            cites = change.xpath(".//a[@class='change-cite']/@href")
+            assert cites and cites == entry.xpath(".//a[@class='history-cite']/@href"), entry.get("id")
+        (last,) = page.xpath("//p[@class='as-of']/a/@href")
+        assert last == "#" + log[-1].get("id")
