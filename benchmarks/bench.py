@@ -132,7 +132,7 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
         edit(content, run)
         incremental.append(measure(build_command(content, out, cache, False)))
     result["incremental"] = median(incremental, "wall")
-    pull_requests = [pull_request(content, cache, work / f"pr-{n}", run) for run in range(runs)]
+    pull_requests = [pull_request(content, cache, out, work / f"pr-{n}", run) for run in range(runs)]
     result |= {"pr": median(pull_requests, "wall"), "pr_cpu": median(pull_requests, "cpu")}
     result["pr_rendered"] = max(int(r["rendered"]) for r in pull_requests)
     serve = subprocess.run(
@@ -163,14 +163,21 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
     return result
 
 
-def pull_request(content: Path, cache: Path, work: Path, run: int) -> dict[str, float]:
+def pull_request(content: Path, cache: Path, out: Path, work: Path, run: int) -> dict[str, float]:
     """A pull request's build in CI: the cache restored (copied, as ``actions/cache`` extracts it: new files), one
-    controversy edited, an empty output folder (a fresh checkout), in a new process. Only the build is timed."""
-    restored, out = work / "cache", work / "site"
+    controversy edited, no output folder (a fresh checkout; the same path as the builds that made the cache, as in
+    CI), in a new process. Only the build is timed; the site published before is put back afterwards."""
+    restored, published = work / "cache", work / "published"
     shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(cache, restored, symlinks=True)
+    work.mkdir(parents=True)
+    shutil.copytree(cache, restored, symlinks=True, ignore=shutil.ignore_patterns("spare"))  # CI keeps none
+    out.rename(published)
     edit(content, 1000 + run)
-    measured = measure(build_command(content, out, restored, False))
+    try:
+        measured = measure(build_command(content, out, restored, False))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+        published.rename(out)
     rendered = re.search(r"\((\d+) rendered\)", measured["out"])
     assert rendered, measured["out"]
     shutil.rmtree(work, ignore_errors=True)

@@ -150,9 +150,12 @@ def test_the_build_cache_is_restored_and_saved_by_engine_templates_static_files_
         (cache,) = [step for step in steps(name) if step.get("uses", "").startswith("actions/cache@")]
         assert cache["with"] == {"path": ".ledger-cache", "key": prefix + "${{ github.sha }}", "restore-keys": prefix}
         assert names.index(cache["name"]) < names.index("Build")  # saved when the job ends, built
+    names = [step.get("name") or step["uses"].split("@")[0] for step in steps("deploy.yml")]
     (pr_site,) = [step["run"] for step in steps("deploy.yml") if step.get("name", "").startswith("Keep the site")]
-    assert pr_site == '.venv/bin/python build.py build --no-search --out "$RUNNER_TEMP/pull-request-site"'
-    assert "--base-url" not in pr_site and "--cache" not in pr_site  # the configuration and cache check.yml uses
+    assert pr_site == "rm -rf site && .venv/bin/python build.py build --no-search"  # check.yml's site, folder, cache
+    assert names.index("actions/upload-pages-artifact") < names.index(
+        "Keep the site as pull requests build it in the cache"
+    )  # once the published site is uploaded
 
 
 def test_deploy_base_url_expansion_gives_a_project_site_path() -> None:

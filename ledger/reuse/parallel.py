@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -89,8 +90,8 @@ class Counter:
             return
         with self._done.get_lock():
             self._done.value += 1
-        if os.getpid() == self._owner:  # working in-process: no one else polls
-            self.poll()
+        if os.getpid() == self._owner and threading.current_thread() is threading.main_thread():
+            self.poll()  # working in-process: no one else polls
 
     def poll(self) -> None:
         """Tell ``progress`` how many are done, unless it was told less than ``POLL_SECONDS`` ago."""

@@ -15,6 +15,7 @@ are the full build's.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import ctypes
 import errno
@@ -29,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import outputs
-from .parallel import Counter, Progress, fork_map
+from .parallel import POLL_SECONDS, Counter, Progress, chunked, fork_map
 
 if TYPE_CHECKING:
     from ..render import Job, Made
@@ -48,6 +49,14 @@ def _target(root: Path, relative: str) -> Path:
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
         raise UnsafePath(f"refusing to write outside the output folder: {relative!r}")
     return root.joinpath(*pure.parts)
+
+
+def checked(relative: str) -> str:
+    """``relative``, if ``target`` would accept it (the same rule, on the string: thousands of files are filled)."""
+    parts = relative.split("/")
+    if relative.startswith("/") or ".." in parts or "\\" in relative or all(p in ("", ".") for p in parts):
+        raise UnsafePath(f"refusing to write outside the output folder: {relative!r}")
+    return relative
 
 
 target = _target
@@ -195,7 +204,7 @@ def _write_made(path: Path, data: Made, hashed: bool) -> tuple[str, int]:
     return (found.hexdigest() if found is not None else "", size)
 
 
-def _filled(path: Path, kept: outputs.Kept) -> bool | None:
+def _filled(path: str, kept: outputs.Kept) -> bool | None:
     """Link the kept file ``kept`` at ``path`` if its bytes are the ones recorded for it; ``False`` (and the kept
     file removed) if they are not, ``None`` if it is gone."""
     try:
@@ -219,6 +228,41 @@ def _filled(path: Path, kept: outputs.Kept) -> bool | None:
     return True
 
 
+def _fill(root: Path, kept: Mapping[str, outputs.Kept], workers: int, counter: Counter) -> Emitted:
+    """Link the ``kept`` files at their places under ``root``, each checked first, by ``workers`` threads: making
+    folders, reading and hashing release the interpreter's lock, and threads fork nothing. Each folder's files go
+    to one thread, which makes the folder. What is not filled is left to render."""
+    done = Emitted()
+    if not kept:
+        return done
+    base = str(root)
+    folders: dict[str, list[str]] = {}
+    for file in sorted(kept):
+        path = os.path.join(base, checked(file))
+        folders.setdefault(os.path.dirname(path), []).append(file)
+
+    def fill(share: list[tuple[str, list[str]]]) -> Emitted:
+        part = Emitted()
+        for folder, files in share:
+            os.makedirs(folder, exist_ok=True)
+            for file in files:
+                entry = kept[file]
+                if (filled := _filled(os.path.join(base, file), entry)) is True:
+                    part.made[file] = (entry.digest, entry.size)
+                    counter.tick()
+                elif filled is False:
+                    part.refused.append(file)
+        return part
+
+    with concurrent.futures.ThreadPoolExecutor(max(1, workers)) as pool:
+        running = [pool.submit(fill, share) for share in chunked(list(folders.items()), max(1, workers))]
+        while concurrent.futures.wait(running, timeout=POLL_SECONDS).not_done:
+            counter.poll()
+    for future in running:
+        done.add(future.result())
+    return done
+
+
 def _keep(path: Path, kept_as: str) -> None:
     """Keep the file just written at ``path`` in the store as ``kept_as`` (``outputs.Store``), a hard link."""
     with contextlib.suppress(OSError):  # a store that cannot be written only costs the next fresh build time
@@ -228,9 +272,7 @@ def _keep(path: Path, kept_as: str) -> None:
         os.link(path, kept_as)
 
 
-def _render_into(
-    root: Path, jobs: list[Job], kept: Mapping[str, outputs.Kept], keep_as: Mapping[str, str], tick: Callable[[], None]
-) -> Emitted:
+def _render_into(root: Path, jobs: list[Job], keep_as: Mapping[str, str], tick: Callable[[], None]) -> Emitted:
     done = Emitted()
     made = set()
     for job in jobs:
@@ -238,13 +280,6 @@ def _render_into(
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if (entry := kept.get(job.file)) is not None:
-            if (filled := _filled(path, entry)) is True:
-                done.made[job.file] = (entry.digest, entry.size)
-                tick()
-                continue
-            if filled is False:
-                done.refused.append(job.file)
         kept_as = keep_as.get(job.file)
         written = _write_made(path, job.make(), kept_as is not None)
         if kept_as is not None:
@@ -333,9 +368,10 @@ def emit(
         _link(previous, root, set(reuse) - done_before)
     pending = [job for file, job in sorted(jobs.items()) if file not in reuse]
     counter = Counter(len(pending), progress)
-    done = Emitted()
+    done = _fill(root, {job.file: kept[job.file] for job in pending if job.file in kept}, workers, counter)
+    pending = [job for job in pending if job.file not in done.made]  # and those refused or gone from the store
     chunks = fork_map(
-        lambda chunk: _render_into(root, chunk, kept, keep_as, counter.tick),
+        lambda chunk: _render_into(root, chunk, keep_as, counter.tick),
         pending,
         workers if len(pending) >= PARALLEL_FROM else 1,
         counter.poll,
