@@ -28,9 +28,9 @@ def test_page_says_as_of_when_and_lists_its_history_in_order(recorded: Path) -> 
     page = html(recorded / PAGE)
     (as_of,) = page.xpath("//p[@class='as-of']")
     assert text(as_of) == (
-        "As of 1 June 2024, its last review. Last recorded change: 1 June 2024 — Position A: medium → high."
+        "As of 1 June 2024, its last review. Last recorded change: 1 June 2024 — Position A: medium → high [5]."
     )
-    assert as_of.xpath(".//a/@href") == ["#history-2024-06-01-1"]
+    assert as_of.xpath(".//a/@href") == ["#history-2024-06-01-1", "#ref-5"]  # the change, and its source
     items = page.xpath("//section[@class='history']//li")
     assert [li.get("id") for li in items] == [
         "history-2024-01-01-1",
@@ -289,5 +289,6 @@ def test_every_shipped_page_shows_the_changes_of_the_year_to_its_review_with_the
         for change, entry in zip(shown, expected, strict=True):
             cites = change.xpath(".//a[@class='change-cite']/@href")
             assert cites and cites == entry.xpath(".//a[@class='history-cite']/@href"), entry.get("id")
-        (last,) = page.xpath("//p[@class='as-of']/a/@href")
+        last, *cited = page.xpath("//p[@class='as-of']/a/@href")
         assert last == "#" + log[-1].get("id")
+        assert cited == log[-1].xpath(".//a[@class='history-cite']/@href")
