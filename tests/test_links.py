@@ -18,8 +18,10 @@ from ledger.links import Pacer
 
 from .helpers import make_content
 
-FAST = ["--timeout", "0.5", "--retries", "1", "--backoff", "0.01", "--per-host", "0"]
-"""Options that keep a run to about a second (the slow page's two timeouts), yet give a loaded machine time."""
+TIMEOUT = "1.5"
+"""Seconds before a page counts as not answering: ample for the local server, even on a loaded machine."""
+FAST = ["--timeout", TIMEOUT, "--retries", "1", "--backoff", "0.01", "--per-host", "0"]
+"""Options that keep a run to a few seconds (the slow page's two timeouts), yet give a loaded machine time."""
 WAYBACK = "https://web.archive.org/web/20240913230723/https://example.org/post"
 ARCHIVE_PH = "https://archive.ph/AbCdE"
 
@@ -196,7 +198,7 @@ def test_every_way_a_url_can_fail_is_reported_at_its_line(tmp_path: Path, origin
         f"content/sources.yaml:15: {origin}/gone answered 410 (archived copy: none — add archived:)",
         f"content/sources.yaml:20: note: {origin}/moved moved permanently to {origin}/ok: consider updating the URL",
         f"content/sources.yaml:25: {origin}/broken answered 500 (archived copy: none — add archived:)",
-        f"content/sources.yaml:35: {origin}/slow timed out after 0.5 s (archived copy: none — add archived:)",
+        f"content/sources.yaml:35: {origin}/slow timed out after {TIMEOUT} s (archived copy: none — add archived:)",
         f"content/sources.yaml:40: http://127.0.0.1:{closed_port}/ refused the connection "
         "(archived copy: none — add archived:)",
         f"content/sources.yaml:51: {ARCHIVE_PH} refused the connection (this is the archived copy)",
