@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
 from .model import PartialDate, SiteConfig, Source
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,16 +208,28 @@ def _sorted(sources: Iterable[Source]) -> list[Source]:
     return sorted(sources, key=lambda s: s.id)
 
 
-def bibtex_file(sources: Iterable[Source]) -> str:
-    return "\n".join(map(bibtex, _sorted(sources)))
+class Pieces(Protocol):
+    """Where a source's entry is made once and reused by every file listing it (``fragments.Fragments``)."""
+
+    def piece(self, make: Callable[[Source], T], source: Source, /) -> T: ...
 
 
-def ris_file(sources: Iterable[Source]) -> str:
-    return "\n".join(map(ris, _sorted(sources)))
+def _entries(make: Callable[[Source], T], sources: Iterable[Source], pieces: Pieces | None) -> list[T]:
+    """Each source's entry, sorted by id; with ``pieces``, made once for every file of the build listing the source
+    (its own, each citing controversy's, the whole bibliography's)."""
+    return [pieces.piece(make, s) if pieces else make(s) for s in _sorted(sources)]
 
 
-def csl_file(sources: Iterable[Source]) -> bytes:
-    return orjson.dumps([csl(s) for s in _sorted(sources)], option=orjson.OPT_INDENT_2) + b"\n"
+def bibtex_file(sources: Iterable[Source], pieces: Pieces | None = None) -> str:
+    return "\n".join(_entries(bibtex, sources, pieces))
+
+
+def ris_file(sources: Iterable[Source], pieces: Pieces | None = None) -> str:
+    return "\n".join(_entries(ris, sources, pieces))
+
+
+def csl_file(sources: Iterable[Source], pieces: Pieces | None = None) -> bytes:
+    return orjson.dumps(_entries(csl, sources, pieces), option=orjson.OPT_INDENT_2) + b"\n"
 
 
 FORMATS = {".bib": bibtex_file, ".ris": ris_file, ".csl.json": csl_file}

@@ -322,13 +322,14 @@ def _citations(listing: Listing) -> Iterator[Job]:
     """The bibliography for reference managers (``cite.FORMATS``), whole and per controversy (its references)."""
     site = listing.site
     every = shows.keys([Dep.SOURCE.every])
+    pieces = listing.build.fragments  # each source's entry, made once for every file listing it
     for suffix, made in cite.FORMATS.items():
-        yield Job(f"data/sources{suffix}", partial(made, site.sources.values()), every)
+        yield Job(f"data/sources{suffix}", partial(made, site.sources.values(), pieces), every)
     for slug in site.controversies:
         sources = tuple(r.source for r in listing.links.refs[slug].references)
         deps = shows.keys([Dep.CONTROVERSY(slug), *(Dep.SOURCE(s.id) for s in sources)])
         for suffix, made in cite.FORMATS.items():
-            yield Job(f"data/controversies/{slug}{suffix}", partial(made, sources), deps)
+            yield Job(f"data/controversies/{slug}{suffix}", partial(made, sources, pieces), deps)
 
 
 def _sitemap_xml(listing: Listing) -> str:

@@ -71,8 +71,9 @@ def made_anew(job: Job) -> bytes:
 def test_every_file_is_the_same_with_pieces_reused_as_with_each_made_anew(tmp_path: Path, corpus: str) -> None:
     """A build makes a recurring piece once and joins it into every file showing it (a source's entry in each
     References list, the back-links of references cited in the same places, a controversy's entry in each feed
-    listing it): each page's and feed's bytes are those of the file made with every piece made anew (the
-    environment's own ``fragment``, which calls the macro every time)."""
+    listing it, a source's BibTeX, RIS and CSL-JSON entry in each bibliography listing it): each file's bytes are
+    those of the file made with every piece made anew (the environment's own ``fragment``, which calls the macro
+    every time)."""
     content = SHIPPED
     if corpus == "synthetic":
         content = tmp_path / "content"
