@@ -170,3 +170,12 @@ def test_the_matrix_keeps_its_labels_after_a_sideways_scroll_at_360_px(reader: R
         top = page.locator("table.matrix thead th").nth(1).bounding_box()
         inner = wrap.bounding_box()
         assert top and inner and abs(top["y"] - inner["y"]) < 2, (top, inner)
+
+
+def test_the_methodology_pages_sample_label_sits_in_its_sentence(reader: Reader) -> None:
+    """'…its reference carries a Reliability: note saying so' reads as one line of text, not three blocks."""
+    page = reader.open(PAGES["methodology"])
+    sample = page.locator(".methodology p .reliability")
+    assert sample.evaluate("(el) => getComputedStyle(el).display") == "inline"
+    box, line = sample.bounding_box(), sample.locator("xpath=..").bounding_box()
+    assert box and line and box["height"] < 2 * 28 and box["x"] > line["x"]  # after the words before it
