@@ -61,6 +61,11 @@ def test_where_it_stands_gives_the_status_with_the_reason_of_its_last_move_above
     )
     (entry,) = page.xpath("//section[contains(@class, 'history')]//li/@id")
     assert line.xpath(".//a[time]/@href") == [f"#{entry}"]
+    (as_of,) = page.xpath("//p[@class='as-of']")  # the move is the last change: named, not repeated
+    assert (
+        text(as_of) == "As of 1 June 2024, its last review. Last recorded change: the status move above, 1 March 2024."
+    )
+    assert as_of.xpath(".//a/@href") == [f"#{entry}"]
     (cite,) = line.xpath(".//a[@class='stands-cite']")
     assert page.xpath(f"//li[@id='{cite.get('href')[1:]}']//cite/text()") == ["The First Paper"]
     summary = page.xpath("//nav[contains(@class, 'position-summary')]")[0]
