@@ -7,8 +7,8 @@ page as an ``Article`` citing its sources and the record it belongs to as a ``Da
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 import orjson
 from markupsafe import Markup
@@ -56,10 +56,19 @@ def _work(source: Source) -> dict[str, Any]:
     return work
 
 
-def page_graph(c: Controversy, sources: Iterable[Source], config: SiteConfig, data_version: int) -> dict[str, Any]:
+class Pieces(Protocol):
+    """Where a source's description is made once and reused by every page citing it (``fragments.Fragments``)."""
+
+    def piece(self, make: Callable[[Source], dict[str, Any]], source: Source, /) -> dict[str, Any]: ...
+
+
+def page_graph(
+    c: Controversy, sources: Iterable[Source], config: SiteConfig, data_version: int, pieces: Pieces | None = None
+) -> dict[str, Any]:
     """The page as an ``Article`` citing ``sources`` (its references), and the whole record as a ``Dataset``.
 
-    No license is stated: neither site.yaml nor the README declares one for the content.
+    No license is stated: neither site.yaml nor the README declares one for the content. ``pieces``: each source's
+    description made once for every page of the build citing it.
     """
     base = config.base_url.rstrip("/") + "/"
     url = f"{base}controversies/{c.slug}/"
@@ -74,7 +83,7 @@ def page_graph(c: Controversy, sources: Iterable[Source], config: SiteConfig, da
         "inLanguage": config.language,
         "author": _organisation(config),
         "publisher": _organisation(config),
-        "citation": [_work(s) for s in sources],
+        "citation": [pieces.piece(_work, s) if pieces else _work(s) for s in sources],
     }
     if c.summary:
         article["description"] = c.summary
@@ -98,6 +107,8 @@ def script_json(value: dict[str, Any]) -> Markup:
     return Markup(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").translate(_SCRIPT_SAFE))
 
 
-def page_json_ld(c: Controversy, sources: Iterable[Source], config: SiteConfig, data_version: int) -> Markup:
-    """What templates call: the page's JSON-LD, ready to place in its data block."""
-    return script_json(page_graph(c, sources, config, data_version))
+def page_json_ld(
+    c: Controversy, sources: Iterable[Source], config: SiteConfig, data_version: int, pieces: Pieces | None = None
+) -> Markup:
+    """What templates call (``pieces``: their ``fragment``): the page's JSON-LD, ready to place in its data block."""
+    return script_json(page_graph(c, sources, config, data_version, pieces))
