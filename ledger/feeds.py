@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds, written with feedgen.
+"""RSS 2.0 and Atom feeds: feedgen's, byte for byte; RSS written as text (``_rss``), each controversy's item once per
+build, and feedgen (``_generator``) the reference it is tested against, which also writes Atom.
 
 Every date comes from content (never the clock) so rebuilding the same content gives the same
 bytes, and each entry's guid is its permalink so feed readers never see a change twice. Besides
@@ -13,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from typing import NamedTuple
 
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
@@ -83,10 +87,36 @@ def channel_text(text: str, kind: str) -> str:
     return html.escape(text, quote=False) if kind == "rss" else text
 
 
-def _projected(c: Controversy, thread: Thread, sources: Mapping[str, Source]) -> tuple[Entry, str]:
-    """A controversy's ``Entry`` and its HTML: the same in every feed listing it (a dozen, in a large record)."""
+class Projected(NamedTuple):
+    """A controversy as every feed shows it: the same in each listing it (a dozen, in a large record)."""
+
+    entry: Entry
+    html: str
+    item: str | None
+    """Its RSS ``<item>``, as ``_rss`` joins it (``None``: text XML cannot hold, which feedgen then refuses)."""
+
+
+def _projected(c: Controversy, thread: Thread, sources: Mapping[str, Source], base: str) -> Projected:
     entry = projections.entry(c, thread, sources)
-    return entry, entry_html(entry)
+    text = entry_html(entry)
+    url = f"{base}controversies/{c.slug}/"
+    item = _rss_item(entry_title(entry), url, text, _midnight(entry.updated))
+    return Projected(entry, text, item if _writable(item) else None)
+
+
+Item = Controversy | Update
+
+
+def _selected(shown: Iterable[Controversy]) -> tuple[list[Item], dt.datetime]:
+    """The newest ``ENTRIES`` of ``shown`` and their history, newest first, and the date of the newest."""
+    entries = sorted(shown, key=lambda c: (-c.updated.toordinal(), c.slug))
+    changes = updates(entries)
+    items: list[tuple[int, int, Item]] = [(-c.updated.toordinal(), 0, c) for c in entries]
+    items += [(-u.entry.date.first_day.toordinal(), 1 + i, u) for i, u in enumerate(changes)]
+    items.sort(key=lambda item: item[:2])
+    del items[ENTRIES:]
+    latest = _midnight(dt.date.fromordinal(-min(k for k, _, _ in items))) if items else EPOCH
+    return [item for _, _, item in items], latest
 
 
 def _generator(
@@ -106,13 +136,7 @@ def _generator(
     """
     config = site.config
     base = config.base_url.rstrip("/") + "/"
-    entries = sorted(shown, key=lambda c: (-c.updated.toordinal(), c.slug))
-    changes = updates(entries)
-    items: list[tuple[int, int, Controversy | Update]] = [(-c.updated.toordinal(), 0, c) for c in entries]
-    items += [(-u.entry.date.first_day.toordinal(), 1 + i, u) for i, u in enumerate(changes)]
-    items.sort(key=lambda item: item[:2])
-    del items[ENTRIES:]
-    latest = _midnight(dt.date.fromordinal(-min(k for k, _, _ in items))) if items else EPOCH
+    items, latest = _selected(shown)
 
     fg = FeedGenerator()
     fg.id(page_url)
@@ -124,18 +148,12 @@ def _generator(
     fg.updated(latest)
     fg.lastBuildDate(latest)
     fg.generator("The Ledger")
-    projected: dict[str, tuple[Entry, str]] = {}
-
-    def projected_of(c: Controversy) -> tuple[Entry, str]:
-        if (found := projected.get(c.slug)) is None:
-            record = (c, site.threads[c.thread], site.sources)
-            found = projected[c.slug] = pieces.piece(_projected, *record) if pieces else _projected(*record)
-        return found
+    projected_of = _projector(site, pieces)
 
     def entry_of(c: Controversy) -> Entry:
-        return projected_of(c)[0]
+        return projected_of(c).entry
 
-    for _, _, item in items:
+    for item in items:
         entry = fg.add_entry(order="append")
         if isinstance(item, Update):
             of = entry_of(item.controversy)
@@ -152,7 +170,7 @@ def _generator(
             entry.description(text)
             entry.content(text, type="html")
             continue
-        c, text = projected_of(item)
+        c, text, _ = projected_of(item)
         url = f"{base}controversies/{c.slug}/"
         entry.id(url)
         entry.guid(url, permalink=True)
@@ -166,14 +184,123 @@ def _generator(
     return fg
 
 
+def _projector(site: Site, pieces: Fragments | None) -> Callable[[Controversy], Projected]:
+    """A controversy's ``Projected``, made once per feed, and once per build with ``pieces`` (``fragments.py``)."""
+    base = site.config.base_url.rstrip("/") + "/"
+    projected: dict[str, Projected] = {}
+
+    def projected_of(c: Controversy) -> Projected:
+        if (found := projected.get(c.slug)) is None:
+            record = (c, site.threads[c.thread], site.sources, base)
+            found = projected[c.slug] = pieces.piece(_projected, *record) if pieces else _projected(*record)
+        return found
+
+    return projected_of
+
+
+# RSS written directly: feedgen's bytes (``_generator``), without building and serialising a tree for each feed
+
+RSS_HEAD = (
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    '<rss xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' version="2.0">\n  <channel>\n'
+)
+_DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What XML cannot hold (lxml refuses it: then feedgen is asked, and says so)."""
+_NOT_XML_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _writable(text: str) -> bool:
+    """Whether XML can hold ``text`` (the whole class is slow to search: ASCII text is searched for its part)."""
+    return (_NOT_XML_ASCII if text.isascii() else _NOT_XML).search(text) is None
+
+
+def _xml(text: str) -> str:
+    """``text`` as lxml writes an element's text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _xml_attribute(text: str) -> str:
+    """``text`` as lxml writes an attribute's value."""
+    return _xml(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _rfc2822(moment: dt.datetime) -> str:
+    """feedgen's ``formatRFC2822`` of a moment in UTC (``%a, %d %b %Y %H:%M:%S %z`` in the C locale)."""
+    return (
+        f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} +0000"
+    )
+
+
+def _rss_item(title: str, url: str, text: str, day: dt.datetime) -> str:
+    link, body = _xml(url), _xml(text)
+    return (
+        f"    <item>\n      <title>{_xml(title)}</title>\n      <link>{link}</link>\n"
+        f"      <description>{body}</description>\n      <content:encoded>{body}</content:encoded>\n"
+        f'      <guid isPermaLink="true">{link}</guid>\n      <pubDate>{_rfc2822(day)}</pubDate>\n    </item>\n'
+    )
+
+
+def _rss(
+    site: Site,
+    title: str,
+    page_url: str,
+    feed_url: str,
+    description: str,
+    shown: Iterable[Controversy],
+    pieces: Fragments | None,
+) -> bytes:
+    """An RSS feed: its channel, and its items joined (a controversy's made once per build with ``pieces``).
+
+    Byte for byte what ``_generator`` makes with feedgen (``tests/test_feeds.py`` compares them), which is
+    asked instead for what it would refuse (an empty title, text XML cannot hold) so that it says why.
+    """
+    config = site.config
+    reference = partial(_generator, site, "rss", title, page_url, feed_url, description, shown, pieces)
+    title, description = channel_text(title, "rss"), channel_text(description, "rss")
+    if not (title and page_url and description and config.language):
+        return reference().rss_str(pretty=True)
+    items, latest = _selected(shown)
+    base = config.base_url.rstrip("/") + "/"
+    projected_of = _projector(site, pieces)
+    parts = [
+        RSS_HEAD,
+        f"    <title>{_xml(title)}</title>\n    <link>{_xml(page_url)}</link>\n",
+        f"    <description>{_xml(description)}</description>\n",
+        f'    <atom:link href="{_xml_attribute(feed_url)}" rel="self"/>\n',
+        "    <docs>http://www.rssboard.org/rss-specification</docs>\n    <generator>The Ledger</generator>\n",
+        f"    <language>{_xml(config.language)}</language>\n    <lastBuildDate>{_rfc2822(latest)}</lastBuildDate>\n",
+    ]
+    writable = _writable("".join(parts))
+    for item in items:
+        if isinstance(item, Update):
+            of = projected_of(item.controversy).entry
+            day = _midnight(item.entry.date.first_day)
+            text: str | None = _rss_item(entry_title(of, item.entry), base + item.path, update_html(item, of), day)
+            writable = writable and _writable(text)
+        else:
+            text = projected_of(item).item
+        if text is None or not writable:
+            return reference().rss_str(pretty=True)
+        parts.append(text)
+    parts.append("  </channel>\n</rss>\n")
+    return "".join(parts).encode("utf-8")
+
+
 def site_feed(site: Site, kind: str, pieces: Fragments | None = None) -> bytes:
     """``feed.xml`` (``kind="rss"``) or ``atom.xml`` (``kind="atom"``): every controversy and update."""
     config = site.config
     base = config.base_url.rstrip("/") + "/"
     description = config.description or config.tagline
     every = site.controversies.values()
-    fg = _generator(site, kind, config.title, base, f"{base}{FEED_FILES[kind]}", description, every, pieces)
-    return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+    if kind == "rss":
+        return _rss(site, config.title, base, f"{base}{FEED_FILES[kind]}", description, every, pieces)
+    return _generator(site, kind, config.title, base, f"{base}{FEED_FILES[kind]}", description, every).atom_str(
+        pretty=True
+    )
 
 
 def thread_feed(site: Site, links: Links, slug: str, pieces: Fragments | None = None) -> bytes:
@@ -183,8 +310,7 @@ def thread_feed(site: Site, links: Links, slug: str, pieces: Fragments | None = 
     thread = site.threads[slug]
     title = f"{thread.title} — {config.title}"
     shown = links.thread_controversies[slug]
-    fg = _generator(site, "rss", title, page, page + "feed.xml", thread.summary, shown, pieces)
-    return fg.rss_str(pretty=True)
+    return _rss(site, title, page, page + "feed.xml", thread.summary, shown, pieces)
 
 
 def controversy_feed(site: Site, slug: str, pieces: Fragments | None = None) -> bytes:
@@ -195,8 +321,7 @@ def controversy_feed(site: Site, slug: str, pieces: Fragments | None = None) -> 
     shown = projections.entry(c, site.threads[c.thread], site.sources)
     page = f"{config.base_url.rstrip('/')}/controversies/{slug}/"
     description = shown.summary or f"Changes on the record of {shown.title}."
-    fg = _generator(site, "rss", f"{shown.title} — {config.title}", page, page + "feed.xml", description, [c], pieces)
-    return fg.rss_str(pretty=True)
+    return _rss(site, f"{shown.title} — {config.title}", page, page + "feed.xml", description, [c], pieces)
 
 
 def proponent_feed(site: Site, links: Links, slug: str, pieces: Fragments | None = None) -> bytes:
@@ -208,8 +333,7 @@ def proponent_feed(site: Site, links: Links, slug: str, pieces: Fragments | None
     page = f"{config.base_url.rstrip('/')}/proponents/{slug}/"
     title = f"{proponent.name} — {config.title}"
     description = f"Changes to the controversies in which {proponent.name} holds a position."
-    fg = _generator(site, "rss", title, page, page + "feed.xml", description, held, pieces)
-    return fg.rss_str(pretty=True)
+    return _rss(site, title, page, page + "feed.xml", description, held, pieces)
 
 
 FEED_FILES = {"rss": "feed.xml", "atom": "atom.xml"}
