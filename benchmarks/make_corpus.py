@@ -132,8 +132,10 @@ def write_corpus(n: int, out: Path, hugo: Path | None = None) -> None:
         for letter in "ABCD":
             who = ", ".join(rng.sample(proponents, rng.randint(2, 4)))
             what = ", ".join(rng.sample(sources, rng.randint(1, 3)))
+            claim, level = sentence(rng, 14), rng.choice(CONFIDENCE)
+            why = f"{level.capitalize()} because of what its first source shows [@{what.split(', ')[0]}]."  # no draw
             positions.append(
-                f"  - id: {letter}\n    claim: {sentence(rng, 14)}\n    confidence: {rng.choice(CONFIDENCE)}\n"
+                f"  - id: {letter}\n    claim: {claim}\n    confidence: {level}\n    confidence_reason: {why}\n"
                 f"    proponents: [{who}]\n    sources: [{what}]\n"
             )
         see_also = sorted({f"controversy-{(c + d) % n:05d}" for d in (1, 7)} - {slug})

@@ -152,9 +152,8 @@ def _position(was: Position | None, now: Position | None) -> Iterator[tuple[Kind
         yield Kind.REWORDED, was.claim, now.claim, "", now.line_of("claim")
     if was.confidence != now.confidence:
         yield Kind.CONFIDENCE, was.confidence, now.confidence, "", now.line_of("confidence")
-    was_reason, now_reason = (p.confidence_reason.text if p.confidence_reason else None for p in (was, now))
-    if was_reason != now_reason:
-        yield Kind.REASON, was_reason, now_reason, "", now.line_of("confidence_reason")
+    if was.confidence_reason.text != now.confidence_reason.text:
+        yield Kind.REASON, was.confidence_reason.text, now.confidence_reason.text, "", now.line_of("confidence_reason")
     if was.crux != now.crux:
         yield Kind.CRUX, was.crux, now.crux, "", now.line_of("crux")
     for kind, items, key in (

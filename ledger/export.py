@@ -96,7 +96,7 @@ def controversy_record(site: Site, links: Links, c: Controversy, events: tuple[E
                     "url": f"{url}#{p.anchor}",
                     "claim": p.claim,
                     "confidence": p.confidence,
-                    "confidence_reason": p.confidence_reason.text if p.confidence_reason else None,
+                    "confidence_reason": p.confidence_reason.text,
                     "crux": p.crux,
                     "proponents": list(p.proponents),
                     "sources": list(p.sources),

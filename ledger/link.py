@@ -49,7 +49,7 @@ class PageRefs:
     body: tuple[CiteMark, ...] = ()
     positions: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
     reasons: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
-    """The citations of each position's ``confidence_reason`` (positions without one are absent)."""
+    """The citations of each position's ``confidence_reason``."""
     history: dict[str, tuple[CiteMark, ...]] = field(default_factory=dict)
     """Keyed by the history entry's anchor."""
 
@@ -96,9 +96,8 @@ def number_references(
     body_marks = numbering.body(body.citations)
     position_marks, reason_marks = {}, {}
     for p in positions:  # in reading order: the reason beside the badge, then the position's list of sources
-        if p.confidence_reason is not None:
-            label = f"Why {p.id} is {p.confidence}"
-            reason_marks[p.id] = shared(interned, tuple(mark(c.source, label) for c in p.confidence_reason.citations))
+        label = f"Why {p.id} is {p.confidence}"
+        reason_marks[p.id] = shared(interned, tuple(mark(c.source, label) for c in p.confidence_reason.citations))
         position_marks[p.id] = shared(interned, tuple(mark(s, f"Position {p.id}") for s in p.sources))
     history_marks = {}
     for e in history:

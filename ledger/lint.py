@@ -50,8 +50,6 @@ def _reasons_off_position(c: Controversy, today: dt.date) -> Iterator[ContentErr
     """A ``confidence_reason`` citing a source its position does not list: the reason should rest on the
     evidence the position shows (its ``sources``), or the reader sees a basis the position never claims."""
     for p in c.positions:
-        if p.confidence_reason is None:
-            continue
         for cite in dict.fromkeys(p.confidence_reason.citations):
             if cite.source not in p.sources:
                 yield _warning(

@@ -169,9 +169,9 @@ class Position:
     claim: str
     confidence: str
     proponents: tuple[str, ...]
+    confidence_reason: Reason
     sources: tuple[str, ...] = ()
     crux: str | None = None
-    confidence_reason: Reason | None = None
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Line of each key and list item (``sources.1``), for messages about cross-references."""

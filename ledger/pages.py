@@ -143,11 +143,7 @@ def _description(c: Controversy) -> str:
 
 def _reasons(c: Controversy, refs: PageRefs) -> dict[str, Markup]:
     """Each position's ``confidence_reason`` as HTML, with its numbered citations (by position letter)."""
-    return {
-        p.id: render_reason(p.confidence_reason, refs.reasons[p.id])
-        for p in c.positions
-        if p.confidence_reason is not None
-    }
+    return {p.id: render_reason(p.confidence_reason, refs.reasons[p.id]) for p in c.positions}
 
 
 def _controversy_recipe(

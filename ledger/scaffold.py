@@ -37,7 +37,7 @@ SLUG_WORDS = 8
 
 SCAFFOLDED = {
     "controversy": ("title", "thread", "kind", "status", "opened", "updated", "summary"),
-    "position": ("id", "claim", "confidence", "proponents", "sources", "crux"),
+    "position": ("id", "claim", "confidence", "confidence_reason", "proponents", "sources", "crux"),
     "source": ("title", "kind", "authors", "venue", "date", "url"),
     "proponent": ("name", "kind", "url", "description"),
 }

@@ -100,6 +100,8 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     record: Record | None = None
+    hint: str = ""
+    """What to write, said when a required field is missing: ``position B has no <name> — <hint>``."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,15 @@ POSITION = Record(
             required=True,
             choices=CONFIDENCE,
         ),
-        Field("confidence_reason", "text", CONFIDENCE_REASON),
+        Field(
+            "confidence_reason",
+            "text",
+            CONFIDENCE_REASON,
+            required=True,
+            hint="add it under 'confidence': one sentence on why the evidence on record gives the position its level "
+            "(what supports it, what is missing, who disputes it), citing the position's sources, e.g. "
+            "'confidence_reason: Medium because … [@source-id].'",
+        ),
         Field("proponents", "slugs", "Slugs from content/proponents.yaml.", required=True),
         Field("sources", "slugs", "Ids from content/sources.yaml backing the claim."),
         Field("crux", "text", "What evidence would change this position's confidence."),

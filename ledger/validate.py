@@ -142,10 +142,9 @@ def _positions(doc: Document, raw_positions: list[dict[str, Any]], errors: list[
                 )
             )
         seen.setdefault(fields["id"], fields["line"])
-        if (text := fields.get("confidence_reason")) is not None:
-            line = fields["lines"].get("confidence_reason", fields["line"])
-            fields["confidence_reason"], reason_errors = parse_reason(text, doc.path, line)
-            errors.extend(reason_errors)
+        line = fields["lines"].get("confidence_reason", fields["line"])
+        fields["confidence_reason"], reason_errors = parse_reason(fields["confidence_reason"], doc.path, line)
+        errors.extend(reason_errors)
     return tuple(Position(**fields) for fields in raw_positions)
 
 
@@ -271,9 +270,8 @@ def _cross_check_controversy(c: Controversy, declared: Declared, errors: list[Co
             c.path,
             errors,
         )
-        if p.confidence_reason is not None:
-            cited = ((cite.source, cite.line) for cite in p.confidence_reason.citations)
-            _unknown(cited, declared.sources, "source", c.path, errors, where=" in 'confidence_reason'")
+        cited = ((cite.source, cite.line) for cite in p.confidence_reason.citations)
+        _unknown(cited, declared.sources, "source", c.path, errors, where=" in 'confidence_reason'")
     _unknown(((cite.source, cite.line) for cite in c.body.citations), declared.sources, "source", c.path, errors)
     for entry in c.history:
         refs = [(s, entry.line_of(f"sources.{i}")) for i, s in enumerate(entry.sources)]

@@ -267,13 +267,22 @@ def check_record(raw: Map, record: Record, path: str) -> tuple[dict[str, Any], l
     for spec in record.fields:
         if spec.name not in raw or raw[spec.name] is None:
             if spec.required and f" (did you mean '{spec.name}'?)" not in suggested:
-                errors.append(ContentError(path, raw.line, f"{record.name} is missing required field '{spec.name}'"))
+                errors.append(ContentError(path, raw.line, _missing(record, spec, raw)))
             continue
         value, value_errors = _check_value(spec, raw[spec.name], path, line_of(raw, spec.name))
         errors += value_errors
         if not value_errors:
             clean[spec.name] = value
     return clean, errors
+
+
+def _missing(record: Record, spec: Field, raw: Map) -> str:
+    """The message for a required field that is absent: with what to write, if the schema says."""
+    if not spec.hint:
+        return f"{record.name} is missing required field '{spec.name}'"
+    named = raw.get("id")
+    who = f"{record.name} {named}" if isinstance(named, str) and is_slug(named.lower()) else record.name
+    return f"{who} has no {spec.name} — {spec.hint}"
 
 
 def _describe(value: Any) -> str:

@@ -376,7 +376,8 @@ def hostile_content(
     """
     urls = urls or {}
     p = text
-    md = markdown_body(markdown_text if markdown_text is not None else p if markdown else "Plain text")
+    inline = markdown_text if markdown_text is not None else p if markdown else "Plain text"
+    md = markdown_body(inline)
     dest.mkdir(parents=True)
     (dest / "threads").mkdir()
     (dest / "controversies").mkdir()
@@ -445,11 +446,18 @@ def hostile_content(
                         "id": "A",
                         "claim": p,
                         "confidence": "high",
+                        "confidence_reason": f"{inline} [@src-a]",  # a Markdown spot too
                         "proponents": ["alice"],
                         "sources": ["src-a"],
                         "crux": p,
                     },
-                    {"id": "B", "claim": p, "confidence": "low", "proponents": ["alice"]},
+                    {
+                        "id": "B",
+                        "claim": p,
+                        "confidence": "low",
+                        "confidence_reason": "Plain reason [@src-a].",
+                        "proponents": ["alice"],
+                    },
                 ],
                 "see_also": ["other"],
                 "history": [
@@ -473,7 +481,15 @@ def hostile_content(
                 "status": "leaning",
                 "opened": "2024-01-01",
                 "updated": "2024-06-01",
-                "positions": [{"id": "A", "claim": "Plain claim.", "confidence": "medium", "proponents": ["alice"]}],
+                "positions": [
+                    {
+                        "id": "A",
+                        "claim": "Plain claim.",
+                        "confidence": "medium",
+                        "confidence_reason": "Plain reason [@src-a].",
+                        "proponents": ["alice"],
+                    }
+                ],
                 "see_also": ["hostile"],
             },
             "\nPlain body [@src-a].\n",

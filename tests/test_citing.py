@@ -12,7 +12,8 @@ from .helpers import html, make_content, text
 
 FRONT = "---\ntitle: A Second Question?\nthread: main-thread\nkind: multi-axis\nstatus: leaning\n"
 FRONT += "opened: 2024-02-01\nupdated: 2024-07-01\npositions:\n  - id: A\n    claim: Perhaps.\n"
-FRONT += "    confidence: medium\n    proponents: [big-lab]\n    sources: [book-three]\n---\n"
+FRONT += "    confidence: medium\n    confidence_reason: Medium because one report says so [@book-three].\n"
+FRONT += "    proponents: [big-lab]\n    sources: [book-three]\n---\n"
 BODY_LINE = FRONT.count("\n") + 1
 NEEDED = "this paragraph cites no source: add [@source-id] where it states a fact, or, if it is the Ledger's own "
 NEEDED += "synthesis adding no fact, mark it [@editorial]"

@@ -59,9 +59,12 @@ def realistic_pr(repo: Path, history: bool = True) -> None:
     edit(
         repo,
         "controversies/first.md",
-        "    confidence: low\n    proponents: [big-lab, alice]\n    sources: [paper-one]\n",
-        "    confidence: medium\n    proponents: [big-lab, alice]\n    sources: [paper-one, paper-four]\n"
-        "  - id: C\n    claim: It depends on the benchmark.\n    confidence: low\n    proponents: [big-lab]\n"
+        "    confidence: low\n    confidence_reason: Low because of what the source shows [@paper-one].\n"
+        "    proponents: [big-lab, alice]\n    sources: [paper-one]\n",
+        "    confidence: medium\n    confidence_reason: Medium because a fourth paper found it [@paper-four].\n"
+        "    proponents: [big-lab, alice]\n    sources: [paper-one, paper-four]\n"
+        "  - id: C\n    claim: It depends on the benchmark.\n    confidence: low\n"
+        "    confidence_reason: Low because one paper argues it [@paper-four].\n    proponents: [big-lab]\n"
         "    sources: [paper-four]\n",
     )
     if history:
@@ -86,6 +89,8 @@ def test_diff_names_each_change_to_the_record(repo: Path, run) -> None:
     assert lines[2:] == [
         "Is the First Question Settled? (content/controversies/first.md)",
         "  ~ position B confidence: low → medium",
+        "  ~ position B confidence reason reworded: “Low because of what the source shows [@paper-one].” → "
+        "“Medium because a fourth paper found it [@paper-four].”",
         "  + position B source added: paper-four",
         "  + position C added: “It depends on the benchmark.” — confidence low; proponents big-lab; sources paper-four",
         "  + history entry added 2024-05-02: position B: confidence low → medium — A fourth paper found the effect."
@@ -169,21 +174,10 @@ def test_diff_lists_removals_registry_edits_see_also_and_timeline(repo: Path, ru
 
 
 def test_diff_reports_a_reworded_confidence_reason(repo: Path, run) -> None:
-    edit(
-        repo,
-        "controversies/first.md",
-        "    confidence: high\n",
-        "    confidence: high\n    confidence_reason: Two trials agree [@paper-one].\n",
-    )
+    edit(repo, "controversies/first.md", "High because of what the source shows", "Two trials agree")
     commit(repo, "a reason")
     edit(
         repo, "controversies/first.md", "Two trials agree [@paper-one].", "Three trials agree [@paper-one; @post-two]."
-    )
-    edit(
-        repo,
-        "controversies/first.md",
-        "    confidence: low\n",
-        "    confidence: low\n    confidence_reason: One paper argues it [@paper-one].\n",
     )
     code, out, err = run(repo, "diff", "HEAD")
     assert (code, err) == (0, "")
@@ -191,7 +185,6 @@ def test_diff_reports_a_reworded_confidence_reason(repo: Path, run) -> None:
         "Is the First Question Settled? (content/controversies/first.md)",
         "  ~ position A confidence reason reworded: “Two trials agree [@paper-one].” → "
         "“Three trials agree [@paper-one; @post-two].”",
-        "  ~ position B confidence reason reworded: (none) → “One paper argues it [@paper-one].”",
     ]
 
 
@@ -200,12 +193,12 @@ def test_diff_reports_content_errors_as_path_line(repo: Path, run) -> None:
     code, out, err = run(repo, "diff", "HEAD")
     assert code == 1
     assert out == ""
-    assert "content/controversies/first.md:13: unknown proponent 'alicia' (did you mean 'alice'?)" in err
+    assert "content/controversies/first.md:14: unknown proponent 'alicia' (did you mean 'alice'?)" in err
     git(repo, "commit", "-qam", "a broken base")
     edit(repo, "controversies/first.md", "proponents: [alicia]", "proponents: [alice]")
     code, _, err = run(repo, "diff", "HEAD")
     assert code == 1
-    assert "HEAD:content/controversies/first.md:13: unknown proponent 'alicia'" in err  # the base's, named as such
+    assert "HEAD:content/controversies/first.md:14: unknown proponent 'alicia'" in err  # the base's, named as such
 
 
 def test_diff_refuses_an_unknown_revision_or_no_git(repo: Path, run, tmp_path: Path) -> None:
@@ -223,7 +216,7 @@ def test_check_since_requires_a_history_entry_for_a_confidence_change(repo: Path
     code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
     assert code == 1
     assert (
-        "content/controversies/first.md:17: position B's confidence changed low → medium with no history entry: "
+        "content/controversies/first.md:18: position B's confidence changed low → medium with no history entry: "
         "add one under 'history:' (date, position: B, confidence: {from: low, to: medium}, reason, sources)"
     ) in err.splitlines()
     edit(
@@ -244,7 +237,7 @@ def test_check_since_requires_a_dated_sourced_history_entry_for_a_new_position(r
     code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
     assert code == 1
     assert (
-        "content/controversies/first.md:20: position C was added with no history entry: add one under 'history:' "
+        "content/controversies/first.md:22: position C was added with no history entry: add one under 'history:' "
         "(date: the day it entered the record, position: C, change: Position C added., sources)"
     ) in err.splitlines()
     history = (
@@ -255,7 +248,7 @@ def test_check_since_requires_a_dated_sourced_history_entry_for_a_new_position(r
     code, _, err = run(repo, "check", "--since", "main", "--today", "2024-08-01")
     assert code == 1
     assert (
-        "content/controversies/first.md:31: the history entry recording that position C was added needs 'sources': "
+        "content/controversies/first.md:34: the history entry recording that position C was added needs 'sources': "
         "the ids behind it"
     ) in err.splitlines()
     edit(
@@ -286,5 +279,5 @@ def test_check_since_requires_a_status_entry_from_the_base_level_with_sources(re
     edit(repo, "controversies/first.md", "see_also: [second]\n", "see_also: [second]\n" + history)
     code, _, err = run(repo, "check", "--since", "HEAD", "--today", "2024-08-01")
     assert code == 1
-    assert "content/controversies/first.md:23: status was 'contested' at HEAD, but its new history entry" in err
-    assert "first.md:22: the history entry recording the change of status needs 'sources'" in err
+    assert "content/controversies/first.md:25: status was 'contested' at HEAD, but its new history entry" in err
+    assert "first.md:24: the history entry recording the change of status needs 'sources'" in err

@@ -87,7 +87,7 @@ CASES = {
     ),
     "enormous list": (
         replace("controversies/first.md", "see_also: [second]", "see_also: [" + wrapped("second, " * 100_000) + "]"),
-        f"first.md:20: 'see_also' has 100,000 items; lists are limited to {MAX_LIST_ITEMS:,}",
+        f"first.md:22: 'see_also' has 100,000 items; lists are limited to {MAX_LIST_ITEMS:,}",
     ),
     "enormous block list": (
         replace(
@@ -95,11 +95,11 @@ CASES = {
             "see_also: [second]",
             "see_also:\n" + "".join(f"  - c-{i}\n" for i in range(100_000)),
         ),
-        f"first.md:20: 'see_also' has 100,000 items; lists are limited to {MAX_LIST_ITEMS:,}",
+        f"first.md:22: 'see_also' has 100,000 items; lists are limited to {MAX_LIST_ITEMS:,}",
     ),
     "very long body line": (
         append("controversies/first.md", "\n" + "word " * 40_000 + "\n"),
-        f"first.md:31: line is 200,000 characters long; lines are limited to {MAX_LINE_CHARS:,}",
+        f"first.md:33: line is 200,000 characters long; lines are limited to {MAX_LINE_CHARS:,}",
     ),
     "very long YAML line": (
         replace("sources.yaml", "  title: The First Paper", "  title: The First Paper" + " and more" * 5_000),
@@ -107,7 +107,7 @@ CASES = {
     ),
     "very long body": (
         append("controversies/first.md", "\n" + "A line of body text, repeated.\n" * 5_000),
-        f"first.md:21: the body is 155,118 characters long; bodies are limited to {MAX_BODY_CHARS:,}",
+        f"first.md:23: the body is 155,118 characters long; bodies are limited to {MAX_BODY_CHARS:,}",
     ),
     "very long text value": (
         replace("sources.yaml", "  title: The First Paper", "  title: >-\n" + "    many words here\n" * 400),
@@ -194,7 +194,8 @@ def test_thousands_of_unknown_ids_against_a_large_registry_do_not_hang(workspace
         f.write("".join(source.format(i=i) for i in range(20_000)))
     refs = ", ".join(f"x{i:05d}" for i in range(1_000))
     positions = "".join(
-        f"  - id: {letter}\n    claim: c\n    confidence: low\n    proponents: [alice]\n    sources: [{refs}]\n"
+        f"  - id: {letter}\n    claim: c\n    confidence: low\n    confidence_reason: Low [@paper-one].\n"
+        f"    proponents: [alice]\n    sources: [{refs}]\n"
         for letter in "CDEFG"
     )
     replace("controversies/first.md", "positions:\n", "positions:\n" + positions)(workspace / "content")

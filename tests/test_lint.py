@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,8 @@ def test_each_likely_mistake_is_a_located_warning(tmp_path: Path, run) -> None:
         "2025-06-15: review the page and set 'updated', or set 'status: dormant'",
         "content/controversies/second.md:9: warning: position A has no sources: "
         "list the ids of sources backing it in 'sources'",
+        "content/controversies/second.md:12: warning: position A's confidence_reason cites 'book-three', which is "
+        "not in its 'sources': add it there, or cite one of the position's sources",
         "content/proponents.yaml:11: warning: proponent 'nobody' is not used by any position: "
         "add it to a position or remove it",
         "content/sources.yaml:16: warning: source 'book-three' has no 'url' and no 'note': "
@@ -53,20 +56,20 @@ def test_each_likely_mistake_is_a_located_warning(tmp_path: Path, run) -> None:
         "content/sources.yaml:21: warning: source 'same-paper' has the same URL as 'paper-one' (line 1): "
         "keep one id and cite it everywhere",
     ]
-    assert out.endswith(", 5 warnings\n")
+    assert out.endswith(", 6 warnings\n")
 
 
 def test_a_confidence_reason_citing_a_source_not_on_its_position_is_a_located_warning(tmp_path: Path, run) -> None:
     content = make_content(tmp_path / "content")
     first = content / "controversies" / "first.md"
     reason = "    confidence_reason: Low because one paper argues it [@paper-one] and a book doubts it [@book-three].\n"
-    first.write_text(first.read_text().replace("    confidence: low\n", "    confidence: low\n" + reason))
+    first.write_text(re.sub(r"    confidence_reason: Low .*\n", reason, first.read_text()))
 
     code, _, err = run(tmp_path, "check", "--today", CLEAN_DAY)
 
     assert code == 0
     assert warnings_of(err) == [
-        "content/controversies/first.md:18: warning: position B's confidence_reason cites 'book-three', which is "
+        "content/controversies/first.md:19: warning: position B's confidence_reason cites 'book-three', which is "
         "not in its 'sources': add it there, or cite one of the position's sources",
     ]
     first.write_text(first.read_text().replace("sources: [paper-one]\n", "sources: [paper-one, book-three]\n"))

@@ -28,6 +28,7 @@ positions:
   - id: A
     claim: {secret}
     confidence: high
+    confidence_reason: High [@paper-one].
     proponents: [alice]
 ---
 Body {secret}.

@@ -34,7 +34,7 @@ def test_the_hook_checks_staged_content_and_answers_only_for_those_files(tmp_pat
     git(repo, "add", "content")
     result = pre_commit(repo, tmp_path / "home")
     assert result.returncode == 1
-    assert "content/controversies/first.md:13: unknown proponent 'alicia' (did you mean 'alice'?)" in result.stdout
+    assert "content/controversies/first.md:14: unknown proponent 'alicia' (did you mean 'alice'?)" in result.stdout
 
     edit(repo, "controversies/first.md", "proponents: [alicia]", "proponents: [alice]")
     edit(repo, "proponents.yaml", "A researcher.", "A researcher of scaling.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -119,8 +120,10 @@ def test_references_numbered_in_reading_order_with_backlinks(page) -> None:
         for back in backlinks:
             (cited,) = page.xpath(f"//*[@id='{back.get('href')[1:]}']")
             where = text(back).removeprefix("↩ ")
-            if where.startswith("Position "):
-                assert cited.xpath(f"ancestor::section[@id='position-{where[-1].lower()}']"), li.get("id")
+            if (position := re.fullmatch(r"(?:Position|Why) ([A-Z])\b.*", where)) is not None:
+                section = f"ancestor::section[@id='position-{position[1].lower()}']"
+                assert cited.xpath(section), li.get("id")
+                assert bool(cited.xpath("ancestor::p[@class='confidence-reason']")) == where.startswith("Why")
 
 
 def test_position_sources_link_to_their_reference_numbers(page) -> None:
@@ -179,8 +182,9 @@ def test_body_citations_number_before_position_sources(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build(Options(content=make_content(tmp_path / "content"), out=out))
     page = html(out / "controversies/first/index.html")
-    # Body: post-two, book-three, paper-one, post-two again; then positions cite paper-one, post-two.
-    assert [a.text for a in page.xpath("//sup[@class='cite']/a")] == ["[1]", "[2]", "[3]", "[1]"]
+    # Body: post-two, book-three, paper-one, post-two again; then A's and B's reasons cite paper-one, and the
+    # positions' sources lists paper-one and post-two (no new numbers).
+    assert [a.text for a in page.xpath("//sup[@class='cite']/a")] == ["[1]", "[2]", "[3]", "[1]", "[3]", "[3]"]
     refs = page.xpath("//section[@class='references']//li")
     assert [text(li.xpath(".//*[@class='ref-title']")[0]) for li in refs] == [
         "A Second Post",

@@ -44,5 +44,5 @@ def test_only_files_still_reports_every_error(tmp_path: Path, run) -> None:
     first.write_text(first.read_text().replace("proponents: [alice]", "proponents: [alicia]"))
     code, _, err = run(tmp_path, "check", "--today", STALE, "--only-files", "content/sources.yaml")
     assert code == 1
-    assert "content/controversies/first.md:13: unknown proponent 'alicia' (did you mean 'alice'?)" in err
+    assert "content/controversies/first.md:14: unknown proponent 'alicia' (did you mean 'alice'?)" in err
     assert "warning" not in err

@@ -77,11 +77,12 @@ def test_new_position_left_as_is_fails_check_naming_each_placeholder(content: Pa
         for n, key, hint in [
             (1, "claim", "replace it"),
             (2, "confidence", "replace it"),
-            (3, "proponents", "replace it"),
-            (4, "sources", "replace it or delete the line"),
-            (5, "crux", "replace it or delete the line"),
+            (3, "confidence_reason", "replace it"),
+            (4, "proponents", "replace it"),
+            (5, "sources", "replace it or delete the line"),
+            (6, "crux", "replace it or delete the line"),
         ]
-    ] + ["5 errors; nothing was written."]
+    ] + ["6 errors; nothing was written."]
 
 
 def test_new_position_filled_in_passes_check_and_shows_on_the_page(content: Path, run) -> None:
@@ -93,6 +94,7 @@ def test_new_position_filled_in_passes_check_and_shows_on_the_page(content: Path
         {
             "claim": "Data, not compute, is the binding constraint",
             "confidence": "low",
+            "confidence_reason": "Low because it rests on one essay's argument [@marcus-2022-hitting-a-wall].",
             "proponents": "[gary-marcus]",
             "sources": "[marcus-2022-hitting-a-wall]",
             "crux": None,
@@ -263,7 +265,7 @@ def test_new_controversy_is_well_formed_and_passes_check_once_filled(content: Pa
     code, _, err = run(content.parent, "check")
     assert code == 1
     assert (
-        f"content/controversies/{file.name}:25: this line is still a TODO placeholder: replace it with your text" in err
+        f"content/controversies/{file.name}:27: this line is still a TODO placeholder: replace it with your text" in err
     )
     assert f"content/controversies/{file.name}:5: 'status' is still a TODO placeholder: replace it" in err
 
@@ -276,6 +278,7 @@ def test_new_controversy_is_well_formed_and_passes_check_once_filled(content: Pa
             "summary": None,
             "claim": "A claim",
             "confidence": "low",
+            "confidence_reason": "Low because it rests on one essay's argument [@marcus-2022-hitting-a-wall].",
             "proponents": "[gary-marcus]",
             "sources": "[marcus-2022-hitting-a-wall]",
             "crux": None,

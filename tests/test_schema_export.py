@@ -48,6 +48,7 @@ positions:
   - id: A
     claim: Perhaps.
     confidence: medium
+    confidence_reason: Medium because one report says so [@book-three].
     proponents: [big-lab]
     sources: [book-three]
 {extra}---
@@ -92,6 +93,11 @@ CORPUS: list[tuple[str, str, bool]] = [
     ("controversy", controversy().replace("id: A", "id: a"), False),
     ("controversy", controversy().replace("confidence: medium", "confidence: certain"), False),
     ("controversy", controversy().replace("    confidence: medium\n", ""), False),
+    (
+        "controversy",
+        controversy().replace("    confidence_reason: Medium because one report says so [@book-three].\n", ""),
+        False,
+    ),
     ("controversy", controversy().replace("proponents: [big-lab]", "proponents: big-lab"), False),
     ("controversy", controversy().replace("proponents: [big-lab]", "proponents: [Big Lab]"), False),
     ("controversy", controversy().replace("proponents: [big-lab]", "proponents: ['TODO: slugs']"), False),

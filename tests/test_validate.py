@@ -41,6 +41,8 @@ def test_there_is_a_fixture_for_every_required_mistake() -> None:
         "history-incomplete",
         "history-malformed",
         "events-invalid",
+        "missing-confidence-reason",
+        "bad-confidence-reason",
     }
     assert required <= set(CASES)
 
@@ -96,7 +98,7 @@ def test_position_line_points_at_the_list_item(tmp_path: Path, run) -> None:
     code, _, err = run(tmp_path, "check", "--content", "content")
 
     assert code == 1
-    assert err.splitlines()[0] == "content/controversies/first.md:20: unknown proponent 'alcie' (did you mean 'alice'?)"
+    assert err.splitlines()[0] == "content/controversies/first.md:22: unknown proponent 'alcie' (did you mean 'alice'?)"
 
 
 def test_updated_before_opened_is_an_error(tmp_path: Path, run) -> None:
@@ -118,7 +120,7 @@ def test_see_also_cannot_list_itself(tmp_path: Path, run) -> None:
     code, _, err = run(tmp_path, "check", "--content", "content")
 
     assert code == 1
-    assert "content/controversies/first.md:20: 'see_also' lists this controversy itself" in err
+    assert "content/controversies/first.md:22: 'see_also' lists this controversy itself" in err
 
 
 @pytest.mark.parametrize("case", ["mistakes-in-one-file", "duplicate-position", "history-inconsistent-confidence"])

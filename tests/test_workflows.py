@@ -205,7 +205,7 @@ def test_the_check_steps_work_on_a_pull_requests_merge_commit(tmp_path: Path) ->
     assert result.returncode == 123  # xargs' code when the command failed: the step fails
     # second.md is stale too, but the PR did not touch it: no annotation, and --strict does not fail on it
     assert result.stdout.splitlines() == [
-        "::error file=content/controversies/first.md,line=17::position B's confidence changed low → medium with no "
+        "::error file=content/controversies/first.md,line=18::position B's confidence changed low → medium with no "
         "history entry: add one under 'history:' (date, position: B, confidence: {from: low, to: medium}, "
         "reason, sources)"
     ]

@@ -30,10 +30,10 @@ def test_an_unclosed_quote_is_reported_at_the_opening_quote(tmp_path: Path) -> N
     errors = problems(
         tmp_path, FIRST, "title: Is the First Question Settled?", 'title: "Is the First Question Settled?'
     )
-    # the front matter's closing --- is line 21, where the parser gave up
+    # the front matter's closing --- is line 23, where the parser gave up
     assert errors == [
         f'{tmp_path}/content/{FIRST}:2: YAML syntax error: the value quoted with " here is never closed '
-        '(the parser reached line 21 looking for the closing ")'
+        '(the parser reached line 23 looking for the closing ")'
     ]
 
 
@@ -48,7 +48,7 @@ def test_a_tab_in_the_indentation_is_named(tmp_path: Path) -> None:
 def test_an_unquoted_value_with_a_colon_gets_the_quoted_line_to_write(tmp_path: Path) -> None:
     errors = problems(tmp_path, FIRST, "claim: No, it is not.", 'claim: No: it is "not".')
     assert errors == [
-        f"{tmp_path}/content/{FIRST}:16: YAML syntax error: mapping values are not allowed in this context: "
+        f"{tmp_path}/content/{FIRST}:17: YAML syntax error: mapping values are not allowed in this context: "
         'a value containing ": " must be quoted: claim: "No: it is \\"not\\"."'
     ]
 
