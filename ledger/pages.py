@@ -7,6 +7,7 @@ adding a function to the list. Nothing is rendered here: a job renders its file 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -15,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import cite, export, feeds, history, projections, schema, shows, timeline
+from . import cite, export, feeds, history, projections, quotes, schema, shows, timeline
 from .deps import Dep
 from .digests import tree_fingerprint
 from .fragments import Fragments
@@ -23,7 +24,7 @@ from .link import Links, PageRefs
 from .lint import STALE_AFTER
 from .markdown import SYNTHESIS_NOTE, render_body, render_reason
 from .matrix import thread_matrix
-from .model import Controversy, Event, Site, Thread
+from .model import Controversy, Event, Site, Source, Thread
 from .projections import Row
 from .recall import ONCE, Recall
 from .render import Build, Job, Page, Recipe, Registries, compiled, page_made
@@ -55,11 +56,6 @@ class Rows:
     def by_thread(self) -> dict[str, tuple[Row, ...]]:
         """Each thread's rows, newest first (as ``link`` orders its controversies)."""
         return {slug: self.of(controversies) for slug, controversies in self._links.thread_controversies.items()}
-
-    def cited_by(self) -> dict[str, tuple[tuple[Row, int], ...]]:
-        """Each source's citing controversies, as (row, reference number) pairs (the number: in ``Row.cited``)."""
-        row, cited_by = self.row, self._links.cited_by
-        return {sid: tuple((row(x.controversy), x.number) for x in xs) for sid, xs in cited_by.items()}
 
     def holding_counts(self) -> dict[str, int]:
         """How many positions each proponent holds (from ``Row.holders``)."""
@@ -214,10 +210,32 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
 
 
 def _sources(listing: Listing) -> Iterator[Job]:
+    """The bibliography: each source with every place citing it, quoted (``quotes.py``), and filters to narrow it.
+
+    The filters' values (with how many sources have each) are written into the page; ``static/sources.js``
+    shows them and hides what they leave out, so without JavaScript the page is the whole list.
+    """
     site = listing.site
     page = Page("sources/", "Sources", f"Every source cited on {site.config.title}.")
-    lazy = {"events_citing": partial(_events_citing, site), "cited_by": listing.rows.cited_by}
-    yield _page(listing, "sources.html", page, {Dep.SOURCE.every, Dep.ROW.every, Dep.EVENT.every}, lazy)
+    lazy = {"events_citing": partial(_events_citing, site), "cited_in": partial(quotes.cited_in, site, listing.links)}
+    kinds = Counter(s.kind for s in site.sources.values())
+    years = Counter(_source_year(s) for s in site.sources.values())
+    filters = {
+        "kinds": [(kind, kinds[kind]) for kind in schema.SOURCE_KINDS if kinds[kind]],
+        "years": sorted(years.items(), key=lambda item: (item[0] != UNDATED, item[0]), reverse=True),
+        "caveats": sum(1 for s in site.sources.values() if s.reliability),
+    }
+    # the quotes show the bodies' sentences, the positions' claims and the history entries
+    deps = {Dep.SOURCE.every, Dep.EVENT.every, Dep.CONTROVERSY.every, Dep.BODY.every}
+    yield _page(listing, "sources.html", page, deps, lazy, source_year=_source_year, **filters)
+
+
+UNDATED = "n.d."
+
+
+def _source_year(source: Source) -> str:
+    """The year a source is filed under on the sources page ("n.d." for an undated one)."""
+    return str(source.date.year) if source.date is not None else UNDATED
 
 
 def _timelines(listing: Listing) -> Iterator[Job]:

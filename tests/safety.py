@@ -25,7 +25,13 @@ from .helpers import FIXTURES
 
 PAYLOADS = json.loads((FIXTURES / "xss" / "payloads.json").read_text(encoding="utf-8"))
 
-OWN_SCRIPTS = {"static/ledger.js", "static/preview.js", "static/search.js"}
+OWN_SCRIPTS = {
+    "static/ledger.js",
+    "static/preview.js",
+    "static/search.js",
+    "static/sources.js",
+    "static/highlight.js",
+}
 """The only scripts a page may load (by path under the site root)."""
 URL_ATTRIBUTES = {
     "href",

@@ -206,7 +206,8 @@ def test_editing_a_paragraph_remakes_only_the_outputs_showing_the_body(tmp_path:
     slug = "ai-infrastructure-spending-returns"
     shown = {f"controversies/{slug}/index.html", f"data/controversies/{slug}.json", "data/ledger.json"}
     assert {file for file in after if after[file] != before.get(file)} == shown
-    assert report.rendered == len(shown)
+    # and the sources page, which quotes the sentences citing each source (the edited one cites none)
+    assert report.rendered == len(shown) + 1
     assert after == scratch_build(content, tmp_path / "expected", templates)
 
 
@@ -215,12 +216,13 @@ def test_rewording_a_claim_leaves_the_pages_that_only_list_the_controversy(tmp_p
     options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
     build(options)
     site = tmp_path / "site"
-    listing = ["index.html", "sources/index.html", "sitemap.xml", "proponents/index.html"]
+    listing = ["index.html", "sitemap.xml", "proponents/index.html"]
     listing += [  # its See also neighbours show only its title
         "controversies/scaling-laws-hitting-a-wall/index.html",
         "data/controversies/scaling-laws-hitting-a-wall.json",
     ]
-    shown = ["controversies/ai-infrastructure-spending-returns/index.html", "feed.xml"]
+    # the sources page quotes a position's claim beside each of its sources
+    shown = ["controversies/ai-infrastructure-spending-returns/index.html", "feed.xml", "sources/index.html"]
     before = {file: (site / file).stat().st_ino for file in listing + shown}
     reword_claim(content, templates)
     build(options)
@@ -365,8 +367,8 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
     # 156 files (the methodology page among them), the three bibliographies, each controversy's references (123)
     assert cells[1] == "279" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
-    # the pull request's build: the edited page, its data, ledger.json
-    assert cells[7].endswith(" s; 3 rendered)"), cells
+    # the pull request's build: the edited page, its data, ledger.json and the sources page (it quotes the body)
+    assert cells[7].endswith(" s; 4 rendered)"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
 
 

@@ -152,7 +152,7 @@ def test_index_and_thread_list_the_controversy(shipped_site: Path) -> None:
 def test_sources_page_lists_who_cites_each_source(shipped_site: Path) -> None:
     sources = html(shipped_site / "sources/index.html")
     (kaplan,) = sources.xpath("//li[@id='source-kaplan-2020-scaling-laws']")
-    assert f"../{CONTROVERSY}#ref-2" in kaplan.xpath(".//span[@class='backlinks']/a/@href")
+    assert f"../{CONTROVERSY}#ref-2" in kaplan.xpath(".//ul[@class='citing-pages']/li/a/@href")
 
 
 def test_header_links_rss_and_github_and_autodiscovers_feeds(shipped_site: Path) -> None:

@@ -85,7 +85,7 @@ def test_event_sources_show_their_reliability_label(recorded: Path) -> None:
 def test_bibliography_lists_events_citing_a_source(recorded: Path) -> None:
     page = html(recorded / "sources/index.html")
     (entry,) = page.xpath("//li[@id='source-undated-essay']")
-    assert "timeline: Something else happens that month" in text(entry)
+    assert "Timeline: Something else happens that month" in text(entry)
     assert "../timeline/#event-later-that-month" in entry.xpath(".//a/@href")
 
 

@@ -152,8 +152,8 @@ def versions(
     page and its data); ``Dep.CONTROVERSY``, all but the body's prose, for those showing its positions
     (thread, proponents …); and the digest of each projection other pages are given of it
     (``projections.py``): its ``Row`` in lists of every controversy, its ``Neighbour`` under See also,
-    its feed ``Entry``. A paragraph edit remakes three files, a reworded claim a dozen, and neither the
-    bibliography nor the neighbours' pages.
+    its feed ``Entry``. A paragraph edit remakes three files and the bibliography (it quotes the sentences
+    citing each source), a reworded claim a dozen, and not the neighbours' pages.
     ``previous`` versions are reused where what they were made from is unchanged: the controversy's file
     for all five, and for an ``Entry`` also its thread's file and the sources (``projections.entry``'s
     arguments). A registry's versions are recalled by registry (a session's: the same object while its
