@@ -20,6 +20,8 @@ class Dep(StrEnum):
     """A controversy's ``projections.Row``: what pages listing every controversy show of it."""
     NEIGHBOUR = "n"
     """A controversy's ``projections.Neighbour``: what its See also neighbours show of it."""
+    QUOTED = "q"
+    """What a controversy's body says where it cites a source: the sources page quotes those sentences."""
     ENTRY = "f"
     """A controversy's ``projections.Entry``: what a feed shows of it and its history."""
     THREAD = "t"

@@ -225,8 +225,8 @@ def _sources(listing: Listing) -> Iterator[Job]:
         "years": sorted(years.items(), key=lambda item: (item[0] != UNDATED, item[0]), reverse=True),
         "caveats": sum(1 for s in site.sources.values() if s.reliability),
     }
-    # the quotes show the bodies' sentences, the positions' claims and the history entries
-    deps = {Dep.SOURCE.every, Dep.EVENT.every, Dep.CONTROVERSY.every, Dep.BODY.every}
+    # the quotes show the bodies' citing sentences, and the positions' claims and reasons and the history entries
+    deps = {Dep.SOURCE.every, Dep.EVENT.every, Dep.CONTROVERSY.every, Dep.QUOTED.every}
     yield _page(listing, "sources.html", page, deps, lazy, source_year=_source_year, **filters)
 
 

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 
 from .citing import CITE, QUOTE_RE, sentence_ends
-from .history import Update
+from .digests import digest
 from .link import Links
 from .markdown import render_reason
-from .model import Controversy, Site
+from .model import Controversy, Move, Site
 
 BLOCK_RE = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|table|thead|tbody|tr|td|th|pre|div|dl|dt|dd)\b[^>]*>")
 """Where a body's paragraphs and list items begin and end: a sentence never runs across them."""
@@ -72,6 +72,12 @@ def body_sentences(body_html: str) -> dict[str, str]:
     return found
 
 
+def quoted_version(body_html: str) -> str:
+    """A digest that changes whenever a sentence ``body_sentences`` quotes may have: that of the paragraphs and
+    list items holding a citation (``Dep.QUOTED``: an edit elsewhere in the body leaves the sources page)."""
+    return digest(*(block for block in BLOCK_RE.split(body_html) if 'class="cite"' in block))
+
+
 def shortened(text: str) -> str:
     if len(text) <= LONGEST:
         return text
@@ -88,12 +94,20 @@ def _other_places(c: Controversy, links: Links) -> dict[str, str]:
             said |= body_sentences(render_reason(p.confidence_reason, refs.reasons[p.id]))
         for _, anchor in refs.positions.get(p.id, ()):
             said[anchor] = shortened(p.claim)
-    for entry in c.history:
-        moves = Update(c, entry).headline if entry.confidence or entry.status else ""
-        parts = [f"{moves}." if moves else "", entry.change or "", f"Why: {entry.reason}" if entry.reason else ""]
+    for entry in c.history:  # as the page's History shows it (``history_text`` in _macros.html)
+        parts = [
+            _move(f"Position {entry.position}: confidence", entry.confidence),
+            _move("Status:", entry.status),
+            entry.change or "",
+            f"Why: {entry.reason}" if entry.reason else "",
+        ]
         for _, anchor in refs.history.get(entry.anchor, ()):
             said[anchor] = shortened(" ".join(part for part in parts if part))
     return said
+
+
+def _move(what: str, move: Move | None) -> str:
+    return f"{what} {move.from_.capitalize()} → {move.to.capitalize()}." if move is not None else ""
 
 
 def cited_in(site: Site, links: Links) -> dict[str, tuple[CitedIn, ...]]:

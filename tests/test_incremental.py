@@ -206,8 +206,7 @@ def test_editing_a_paragraph_remakes_only_the_outputs_showing_the_body(tmp_path:
     slug = "ai-infrastructure-spending-returns"
     shown = {f"controversies/{slug}/index.html", f"data/controversies/{slug}.json", "data/ledger.json"}
     assert {file for file in after if after[file] != before.get(file)} == shown
-    # and the sources page, which quotes the sentences citing each source (the edited one cites none)
-    assert report.rendered == len(shown) + 1
+    assert report.rendered == len(shown)  # not the sources page: it quotes the paragraphs that cite, not this one
     assert after == scratch_build(content, tmp_path / "expected", templates)
 
 
@@ -367,8 +366,8 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     cells = [cell.strip() for cell in table[0].strip("|").split("|")]
     # 156 files (the methodology page among them), the three bibliographies, each controversy's references (123)
     assert cells[1] == "279" and cells[2].endswith(" s)") and cells[4].endswith(" MB"), cells
-    # the pull request's build: the edited page, its data, ledger.json and the sources page (it quotes the body)
-    assert cells[7].endswith(" s; 4 rendered)"), cells
+    # the pull request's build: the edited page, its data, ledger.json
+    assert cells[7].endswith(" s; 3 rendered)"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
 
 

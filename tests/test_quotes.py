@@ -7,9 +7,10 @@ from pathlib import Path
 
 import lxml.html
 
+from ledger.pipeline import Options, build
 from ledger.quotes import LONGEST, body_sentences
 
-from .helpers import html, page_file, text
+from .helpers import html, make_content, page_file, text
 
 CITE = '<sup class="cite"><a href="#ref-{n}" id="cite-{n}-{m}">[{n}]</a></sup>'
 
@@ -84,11 +85,28 @@ def test_the_sources_page_quotes_the_citing_sentence_of_a_body_a_reason_and_a_po
     )
     (mirage,) = page.xpath("//li[@id='source-schaeffer-2023-emergent-mirage']")
     reasons = [text(a) for a in mirage.xpath(".//li[span[.='Why B is medium:']]/a")]
-    assert reasons == [
-        "Medium because Schaeffer et al. made most claimed emergent abilities smooth by switching to continuous "
-        "metrics and produced apparent emergence in vision models by metric choice alone.",
-        "It is not high because the evidence comes from one paper, whose authors say it should not be read as "
-        "claiming that large language models cannot display emergent abilities.",
-    ]
+    controversy = html(shipped_site / "controversies/emergent-abilities-mirage/index.html")
+    (why,) = controversy.xpath("//section[@id='position-b']//p[@class='confidence-reason']")
+    said = _plain(why).removeprefix("Why medium: ")
+    assert reasons and " ".join(reasons) == said  # its sentences, each quoted once, in order
     hrefs = mirage.xpath(".//li[span[.='Why B is medium:']]/a/@href")
     assert all(re.fullmatch(r"\.\./controversies/emergent-abilities-mirage/#cite-\d+-\d+", h) for h in hrefs)
+
+
+def test_rewording_a_citing_sentence_requotes_it_and_other_edits_leave_the_sources_page(tmp_path: Path) -> None:
+    content = make_content(tmp_path / "content")
+    options = Options(content=content, out=tmp_path / "site", search=False, cache=tmp_path / "cache")
+    build(options)
+    sources = tmp_path / "site" / "sources" / "index.html"
+    page = content / "controversies" / "first.md"
+    page.write_text(page.read_text() + "\nA paragraph citing nothing.\n")
+    before = sources.stat().st_ino
+    build(options)
+    assert sources.stat().st_ino == before  # carried over, not remade
+    page.write_text(page.read_text().replace("Some context citing [@post-two]", "A reworded claim citing [@post-two]"))
+    build(options)
+    (entry,) = html(sources).xpath("//li[@id='source-post-two']")
+    # the whole sentence, its citations left out
+    assert "A reworded claim citing and then." in [text(a) for a in entry.xpath(".//a[@class='citing-sentence']")]
+    build(Options(content=content, out=tmp_path / "scratch", search=False))
+    assert sources.read_bytes() == (tmp_path / "scratch" / "sources" / "index.html").read_bytes()

@@ -152,8 +152,9 @@ def versions(
     page and its data); ``Dep.CONTROVERSY``, all but the body's prose, for those showing its positions
     (thread, proponents …); and the digest of each projection other pages are given of it
     (``projections.py``): its ``Row`` in lists of every controversy, its ``Neighbour`` under See also,
-    its feed ``Entry``. A paragraph edit remakes three files and the bibliography (it quotes the sentences
-    citing each source), a reworded claim a dozen, and not the neighbours' pages.
+    its feed ``Entry``; and ``Dep.QUOTED``, the body's paragraphs that cite, for the bibliography (it quotes
+    them). A paragraph edit remakes three files (four if the paragraph cites), a reworded claim a dozen,
+    and not the neighbours' pages.
     ``previous`` versions are reused where what they were made from is unchanged: the controversy's file
     for all five, and for an ``Entry`` also its thread's file and the sources (``projections.entry``'s
     arguments). A registry's versions are recalled by registry (a session's: the same object while its
@@ -165,7 +166,10 @@ def versions(
         "registry versions", (site.sources,), "s", partial(_record_versions, Dep.SOURCE, site.sources)
     )
     sources_same = all(previous.get(key) == version for key, version in sources.items())
+    from ..quotes import quoted_version  # here: a build with nothing to do never imports the stages
+
     b, cp, r, n, f = _CONTROVERSY_PREFIXES
+    q = Dep.QUOTED("")
     for doc in raw.controversies:
         slug = doc.slug
         if slug not in site.controversies:
@@ -180,6 +184,8 @@ def versions(
             found[listed] = listed_version(c)
             found[row] = digest(repr(projections.row(c)))
             found[near] = digest(repr(projections.neighbour(c)))
+        quoted = q + slug
+        found[quoted] = previous[quoted] if same and quoted in previous else quoted_version(c.body.html)
         thread = Dep.THREAD(c.thread)
         if same and sources_same and entry in previous and previous.get(thread) == found[thread]:
             found[entry] = previous[entry]
