@@ -54,7 +54,8 @@ DOM_CHECK = """
     }
   }
   for (const s of document.scripts) {
-    const own = /\\/static\\/(ledger|search|preview)\\.js$/.test(s.src) || s.src.includes("/pagefind/");
+    const own = /\\/static\\/(ledger|search|preview|sources|highlight)\\.js$/.test(s.src)
+      || s.src.includes("/pagefind/");
     if (!own && !jsonLd(s)) problems.push(`script ${s.src || s.text}`);
   }
   return problems;
