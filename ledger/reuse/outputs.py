@@ -17,7 +17,7 @@ file anew (unlinked, then created; ``serve`` renames a new file over it), so a l
 patch of the site leaves the kept file as it was, and keeping a file never writes into one either. What
 else might (a tool post-processing the site in place, a damaged or foreign cache) is caught: the digest
 of each file's bytes is recorded when it is made (``Manifest``) and checked every time the kept file
-is used (``write.emit``); a kept file that does not match is refused, reported (``BuildReport.refused``),
+is used (``write.emit``); a kept file that does not match is refused, reported (``BuildReport.notes``),
 removed and rendered again. So a build filled from the cache has the bytes of a build from scratch, or
 says why not. A cache made with another engine, Python or dependencies is started afresh as a whole
 (``cache.prepare``).
@@ -31,14 +31,11 @@ import os
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ..deps import every_of
 from ..digests import digest
 from .cache import Cache
-
-if TYPE_CHECKING:
-    from ..render import Job
 
 FOLDER = "outputs"
 """Under the cache folder: one folder per configuration (``Store.folder``)."""
@@ -65,8 +62,9 @@ def file_digest(path: str | Path) -> tuple[str, int]:
         return found.hexdigest(), stream.tell()
 
 
-def input_keys(configuration: str, jobs: Mapping[str, Job], versions: Mapping[str, str]) -> dict[str, str]:
-    """Each job's input key: its file, and the version of every record it shows, under ``configuration``.
+def input_keys(configuration: str, deps: Mapping[str, tuple[str, ...]], versions: Mapping[str, str]) -> dict[str, str]:
+    """Each file's input key: its name, and the version of every record it shows (``deps``, ``Job.deps`` by file),
+    under ``configuration``.
 
     A record missing from ``versions`` (deleted) counts as a version of its own; ``Dep.X.every`` stands for
     the versions of every record of kind X, so a file listing them all changes key when any is added,
@@ -79,7 +77,7 @@ def input_keys(configuration: str, jobs: Mapping[str, Job], versions: Mapping[st
     tokens |= {kind: f"{kind}\0{digest(*entries)}" for kind, entries in kinds.items()}
     shown = tokens.__getitem__
     # dependencies are listed from sets: their order differs from one process to the next
-    return {file: digest(configuration, file, "\0".join(map(shown, sorted(job.deps)))) for file, job in jobs.items()}
+    return {file: digest(configuration, file, "\0".join(map(shown, sorted(keys)))) for file, keys in deps.items()}
 
 
 class _Tokens(dict[str, str]):

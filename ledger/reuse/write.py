@@ -15,7 +15,6 @@ are the full build's.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import ctypes
 import errno
@@ -26,41 +25,20 @@ import stat
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import outputs
-from .parallel import POLL_SECONDS, Counter, Progress, chunked, fork_map
+from .fill import FIXED_MTIME, Emitted, Prefill, UnsafePath, alive, fill, remove, target
+from .parallel import Counter, Progress, fork_map
+
+__all__ = ["FIXED_MTIME", "Emitted", "Prefill", "UnsafePath", "emit", "patch", "publish", "target"]
 
 if TYPE_CHECKING:
     from ..render import Job, Made
 
 Listing = dict[str, tuple[int, int, int]]
 """Output file → (size, mtime in ns, inode), to tell a file that is still as published (``incremental.listing``)."""
-FIXED_MTIME = 315532800  # 1980-01-01: file times carry no build clock into the output
-
-
-class UnsafePath(ValueError):
-    """An output path that would land outside the output folder (a bug or a hostile slug)."""
-
-
-def _target(root: Path, relative: str) -> Path:
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
-        raise UnsafePath(f"refusing to write outside the output folder: {relative!r}")
-    return root.joinpath(*pure.parts)
-
-
-def checked(relative: str) -> str:
-    """``relative``, if ``target`` would accept it (the same rule, on the string: thousands of files are filled)."""
-    parts = relative.split("/")
-    if relative.startswith("/") or ".." in parts or "\\" in relative or all(p in ("", ".") for p in parts):
-        raise UnsafePath(f"refusing to write outside the output folder: {relative!r}")
-    return relative
-
-
-target = _target
-"""Where a site-relative path lands under ``root``; raises ``UnsafePath`` for one that escapes it."""
 
 
 def _fix_times(root: Path) -> None:
@@ -105,9 +83,14 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Staging folders of builds that were killed before they finished (safe: we hold the lock)."""
+    """Staging folders of builds that were killed before they finished (safe: we hold the lock), and prefilled ones
+    (``Prefill``, made before the lock is taken) whose process is gone."""
     for stale in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.fill-*"):
+        owner = stale.name.removeprefix(f".{out.name}.fill-").split("-")[0]
+        if owner.isdigit() and not alive(int(owner)):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _retire(previous: Path, spare: Path | None) -> None:
@@ -126,6 +109,7 @@ def publish(
     fill: Callable[[Path], None],
     after_write: Callable[[Path], None] | None = None,
     spare: Path | None = None,
+    staging: Path | None = None,
 ) -> None:
     """Replace the folder ``out`` with what ``fill(staging)`` writes into a staging folder, in one atomic step.
 
@@ -134,16 +118,18 @@ def publish(
     read the written pages (the search index); what it adds is published with them. With ``spare`` (a
     folder in the build cache), the site swapped out is kept there instead of deleted, and the next build
     stages in it: ``fill`` then finds an older site to bring up to date, not an empty folder, and no
-    folder is deleted and made again (on some disks, deleting and making folders is slow).
+    folder is deleted and made again (on some disks, deleting and making folders is slow). A given
+    ``staging`` folder (a ``Prefill``'s) is used instead of a new one, and removed if the build fails.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out.parent):
         _remove_leftovers(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-        if spare is not None and spare.is_dir():
-            with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
-                spare.rename(staging)  # replaces the empty folder
+        if staging is None:
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+            if spare is not None and spare.is_dir():
+                with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
+                    spare.rename(staging)  # replaces the empty folder
         try:
             fill(staging)
             if after_write is not None:
@@ -170,22 +156,6 @@ PARALLEL_FROM = 200
 """Fewer files to render than this are rendered in-process: forking costs more than it saves."""
 
 
-@dataclass
-class Emitted:
-    """What ``emit`` wrote: how many files it rendered, and the bytes of those it rendered or filled from the store."""
-
-    rendered: int = 0
-    made: dict[str, tuple[str, int]] = field(default_factory=dict)
-    """File → (``outputs.content_digest`` of its bytes, size): rendered (and kept) or filled from a kept file."""
-    refused: list[str] = field(default_factory=list)
-    """Files whose kept copy did not have the bytes recorded for it (then rendered): reported, never used."""
-
-    def add(self, other: Emitted) -> None:
-        self.rendered += other.rendered
-        self.made |= other.made
-        self.refused += other.refused
-
-
 def _write_made(path: Path, data: Made, hashed: bool) -> tuple[str, int]:
     """Write ``data`` as a new file at ``path`` (never into a file: it may be a link to the live site's, or a kept
     one); the digest of its bytes and their size, if ``hashed``."""
@@ -202,65 +172,6 @@ def _write_made(path: Path, data: Made, hashed: bool) -> tuple[str, int]:
                 found.update(piece)
     os.utime(path, (FIXED_MTIME, FIXED_MTIME))
     return (found.hexdigest() if found is not None else "", size)
-
-
-def _filled(path: str, kept: outputs.Kept) -> bool | None:
-    """Link the kept file ``kept`` at ``path`` if its bytes are the ones recorded for it; ``False`` (and the kept
-    file removed) if they are not, ``None`` if it is gone."""
-    try:
-        found = outputs.file_digest(kept.path)
-    except OSError:  # gone (a store emptied by hand): rendered instead
-        return None
-    if found != (kept.digest, kept.size):
-        with contextlib.suppress(OSError):
-            os.unlink(kept.path)
-        return False
-    try:
-        try:
-            os.link(kept.path, path)
-        except FileNotFoundError:
-            raise
-        except OSError:  # another file system, or links not supported
-            shutil.copyfile(kept.path, path)
-            os.utime(path, (FIXED_MTIME, FIXED_MTIME))
-    except FileNotFoundError:  # removed since it was checked (another build's store, tidied)
-        return None
-    return True
-
-
-def _fill(root: Path, kept: Mapping[str, outputs.Kept], workers: int, counter: Counter) -> Emitted:
-    """Link the ``kept`` files at their places under ``root``, each checked first, by ``workers`` threads: making
-    folders, reading and hashing release the interpreter's lock, and threads fork nothing. Each folder's files go
-    to one thread, which makes the folder. What is not filled is left to render."""
-    done = Emitted()
-    if not kept:
-        return done
-    base = str(root)
-    folders: dict[str, list[str]] = {}
-    for file in sorted(kept):
-        path = os.path.join(base, checked(file))
-        folders.setdefault(os.path.dirname(path), []).append(file)
-
-    def fill(share: list[tuple[str, list[str]]]) -> Emitted:
-        part = Emitted()
-        for folder, files in share:
-            os.makedirs(folder, exist_ok=True)
-            for file in files:
-                entry = kept[file]
-                if (filled := _filled(os.path.join(base, file), entry)) is True:
-                    part.made[file] = (entry.digest, entry.size)
-                    counter.tick()
-                elif filled is False:
-                    part.refused.append(file)
-        return part
-
-    with concurrent.futures.ThreadPoolExecutor(max(1, workers)) as pool:
-        running = [pool.submit(fill, share) for share in chunked(list(folders.items()), max(1, workers))]
-        while concurrent.futures.wait(running, timeout=POLL_SECONDS).not_done:
-            counter.poll()
-    for future in running:
-        done.add(future.result())
-    return done
 
 
 def _keep(path: Path, kept_as: str) -> None:
@@ -354,21 +265,31 @@ def emit(
     kept: Mapping[str, outputs.Kept] | None = None,
     keep_as: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    prefilled: Emitted | None = None,
+    stale: Collection[str] = (),
 ) -> Emitted:
     """Write every job's file under ``root``, linking ``reuse`` from ``previous`` and the ``kept`` files from the
     cache's store (each checked against its digest first); the files rendered are kept in the store as ``keep_as``
     says (file → path). ``progress``: told how many files are done of how many, now and then.
 
-    ``root`` is empty, or holds an older site to be brought up to date (``_tidy``)."""
+    ``root`` is empty, or holds an older site to be brought up to date (``_tidy``), or what a ``Prefill`` linked
+    there: the files of ``prefilled`` are done, those in ``stale`` (no longer the same) are removed first."""
     kept, keep_as = kept or {}, keep_as or {}
-    done_before = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
+    if prefilled is not None:
+        remove(root, stale)
+        done_before: set[str] = set()
+    else:
+        done_before = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
     if static is not None and static.is_dir():
         shutil.copytree(static, root / "static", symlinks=False)
     if previous is not None and reuse:
         _link(previous, root, set(reuse) - done_before)
-    pending = [job for file, job in sorted(jobs.items()) if file not in reuse]
+    ready = prefilled.made if prefilled is not None else {}
+    pending = [job for file, job in sorted(jobs.items()) if file not in reuse and file not in ready]
     counter = Counter(len(pending), progress)
-    done = _fill(root, {job.file: kept[job.file] for job in pending if job.file in kept}, workers, counter)
+    done = fill(root, {job.file: kept[job.file] for job in pending if job.file in kept}, workers, counter)
+    if prefilled is not None:
+        done.add(prefilled)
     pending = [job for job in pending if job.file not in done.made]  # and those refused or gone from the store
     chunks = fork_map(
         lambda chunk: _render_into(root, chunk, keep_as, counter.tick),
