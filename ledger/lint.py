@@ -47,16 +47,24 @@ def reasons_off_position(site: Site, today: dt.date) -> Iterator[ContentError]:
 
 
 def _reasons_off_position(c: Controversy, today: dt.date) -> Iterator[ContentError]:
-    """A ``confidence_reason`` citing a source its position does not list: the reason should rest on the
-    evidence the position shows (its ``sources``), or the reader sees a basis the position never claims."""
+    """A ``confidence_reason`` citing a source the position shows nowhere: the reason should rest on the
+    evidence on record for the position, or the reader sees a basis the position never claims.
+
+    That evidence is the position's ``sources`` (which back its claim) and the sources of its own
+    ``history:`` entries (which explain its moves). The second matters: a study that lowered a
+    position's level is the reason for that level, yet listing it among the sources backing the claim
+    would tell readers it supports what it disputes.
+    """
     for p in c.positions:
+        on_record = set(p.sources) | {s for h in c.history if h.position == p.id for s in h.sources}
         for cite in dict.fromkeys(p.confidence_reason.citations):
-            if cite.source not in p.sources:
+            if cite.source not in on_record:
                 yield _warning(
                     c.path,
                     cite.line,
-                    f"position {p.id}'s confidence_reason cites '{cite.source}', which is not in its 'sources': "
-                    "add it there, or cite one of the position's sources",
+                    f"position {p.id}'s confidence_reason cites '{cite.source}', which is neither in its "
+                    "'sources' nor in one of its history entries: add it where it belongs (to 'sources' if "
+                    "it backs the claim), or cite a source on record for the position",
                 )
 
 

@@ -78,8 +78,10 @@ CITING = (
 CONFIDENCE_REASON = (
     "Why the position has its confidence level, in one sentence (two at most) of inline Markdown: the evidence, "
     "not the claim again (what supports it, what is missing, who disputes it). It must cite at least one source, "
-    "`[@source-id]`, and should cite the position's own 'sources' (another id is a warning); `[@editorial]` is not "
-    "allowed: a confidence rests on sources. Shown beside the confidence badge."
+    "`[@source-id]`, and should cite sources on record for the position: its own 'sources' or those of its "
+    "'history' entries (another id is a warning; a source that disputes the claim belongs in the history entry "
+    "it moved, not in 'sources'); `[@editorial]` is not allowed: a confidence rests on sources. Shown beside the "
+    "confidence badge as 'Why <level>: …', so it does not repeat the level."
 )
 """What a position's ``confidence_reason`` is, as the docs state it (the methodology page explains it to readers)."""
 
@@ -163,7 +165,7 @@ POSITION = Record(
             required=True,
             hint="add it under 'confidence': one sentence on why the evidence on record gives the position its level "
             "(what supports it, what is missing, who disputes it), citing the position's sources, e.g. "
-            "'confidence_reason: Medium because … [@source-id].'",
+            "'confidence_reason: one trial supports it [@source-id], and none has replicated it.'",
         ),
         Field("proponents", "slugs", "Slugs from content/proponents.yaml.", required=True),
         Field("sources", "slugs", "Ids from content/sources.yaml backing the claim."),

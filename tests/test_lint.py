@@ -48,7 +48,8 @@ def test_each_likely_mistake_is_a_located_warning(tmp_path: Path, run) -> None:
         "content/controversies/second.md:9: warning: position A has no sources: "
         "list the ids of sources backing it in 'sources'",
         "content/controversies/second.md:12: warning: position A's confidence_reason cites 'book-three', which is "
-        "not in its 'sources': add it there, or cite one of the position's sources",
+        "neither in its 'sources' nor in one of its history entries: add it where it belongs (to 'sources' if it "
+        "backs the claim), or cite a source on record for the position",
         "content/proponents.yaml:11: warning: proponent 'nobody' is not used by any position: "
         "add it to a position or remove it",
         "content/sources.yaml:16: warning: source 'book-three' has no 'url' and no 'note': "
@@ -70,9 +71,14 @@ def test_a_confidence_reason_citing_a_source_not_on_its_position_is_a_located_wa
     assert code == 0
     assert warnings_of(err) == [
         "content/controversies/first.md:19: warning: position B's confidence_reason cites 'book-three', which is "
-        "not in its 'sources': add it there, or cite one of the position's sources",
+        "neither in its 'sources' nor in one of its history entries: add it where it belongs (to 'sources' if it "
+        "backs the claim), or cite a source on record for the position",
     ]
-    first.write_text(first.read_text().replace("sources: [paper-one]\n", "sources: [paper-one, book-three]\n"))
+    # A source that moved the position is on record in its history entry: citing it there is enough.
+    moved = "  - date: 2024-05-01\n    position: B\n    change: A book doubted B.\n    sources: [book-three]\n"
+    with_history = first.read_text().replace("see_also: [second]\n", "see_also: [second]\nhistory:\n" + moved, 1)
+    assert with_history != first.read_text()
+    first.write_text(with_history)
     assert run(tmp_path, "check", "--today", CLEAN_DAY, "--strict")[0] == 0
 
 
