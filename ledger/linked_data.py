@@ -67,8 +67,8 @@ def page_graph(
 ) -> dict[str, Any]:
     """The page as an ``Article`` citing ``sources`` (its references), and the whole record as a ``Dataset``.
 
-    No license is stated: neither site.yaml nor the README declares one for the content. ``pieces``: each source's
-    description made once for every page of the build citing it.
+    Both carry the licence of site.yaml's ``license_url`` when one is set (quotations stay their authors';
+    the footer says so). ``pieces``: each source's description made once for every page of the build citing it.
     """
     base = config.base_url.rstrip("/") + "/"
     url = f"{base}controversies/{c.slug}/"
@@ -99,6 +99,8 @@ def page_graph(
             {"@type": "DataDownload", "contentUrl": base + path, "encodingFormat": media} for path, media in DOWNLOADS
         ],
     }
+    if config.license_url:
+        article["license"] = dataset["license"] = config.license_url
     return {"@context": "https://schema.org", "@graph": [article, dataset]}
 
 

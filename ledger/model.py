@@ -147,6 +147,8 @@ class SiteConfig:
     language: str = "en"
     description: str | None = None
     repo_branch: str = "main"
+    license: str | None = None
+    license_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,13 @@ SITE = Record(
         Field("language", "language", "BCP 47 language tag of the content, e.g. 'en'."),
         Field("description", "text", "One sentence for search engines and feed readers."),
         Field("repo_branch", "text", "Branch that edit links point at (default 'main')."),
+        Field(
+            "license",
+            "text",
+            "Name of the licence the record's own text is published under, e.g. 'CC BY 4.0' (shown in the footer; "
+            "quotations stay their authors').",
+        ),
+        Field("license_url", "url", "The licence's deed, given to readers and in the pages' schema.org data."),
     ),
 )
 

@@ -20,8 +20,21 @@ HOSTILE_TITLE = '</script><script>alert(1)</script><!-- "x" & y'
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("linked")
-    build(Options(content=make_content(root / "content", overlay=FIXTURES / "recorded"), out=root / "site", jobs=1))
+    content = make_content(root / "content", overlay=FIXTURES / "recorded")
+    with (content / "site.yaml").open("a", encoding="utf-8") as site_yaml:
+        site_yaml.write(f"license: CC BY 4.0\nlicense_url: {LICENCE}\n")
+    build(Options(content=content, out=root / "site", jobs=1))
     return root / "site"
+
+
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_without_a_licence_in_site_yaml_none_is_claimed(tmp_path: Path) -> None:
+    build(Options(content=make_content(tmp_path / "content"), out=tmp_path / "site", search=False, jobs=1))
+    page = html(tmp_path / "site" / "controversies" / "first" / "index.html")
+    assert all("license" not in node for node in json_ld(page)["@graph"])
+    assert not page.xpath("//a[@rel='license']") and "licen" not in text(page.xpath("//footer")[0]).lower()
 
 
 def meta(page, name: str) -> list[str]:
@@ -82,7 +95,11 @@ def test_json_ld_describes_the_article_its_citations_and_the_dataset(site: Path)
             assert [a["name"] for a in work.get("author", [])] == source.get("authors", [])
             assert all(a["@type"] in {"Person", "Organization"} for a in work.get("author", []))
         assert {"name", "description", "version", "distribution", "url"} <= set(dataset)
-        assert "license" not in dataset  # none is declared for the content
+        # The licence site.yaml declares, on the data and the page, and the footer's rel=license link to it.
+        (footer_licence,) = page.xpath("//footer//a[@rel='license']/@href")
+        assert (
+            dataset["license"] == article["license"] == footer_licence == "https://creativecommons.org/licenses/by/4.0/"
+        )
         assert dataset["version"] == str(SCHEMA_VERSION)
         downloads = {d["contentUrl"]: d["encodingFormat"] for d in dataset["distribution"]}
         assert downloads[dataset["url"]] == "application/json"
