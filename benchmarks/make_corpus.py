@@ -4,9 +4,9 @@
     python benchmarks/make_corpus.py --n 1000 --out /tmp/corpus-1000 [--hugo /tmp/hugo-1000]
 
 N controversies across max(1, N/20) threads; each body has ~800 words with headings, a list, a link, and
-a citation in every paragraph and list item (`check --strict`: 0 warnings); 4 positions with 2–4
-proponents and 1–3 sources each; registries of N/5 proponents and 2N sources; every controversy lists
-2 See-also neighbours; updated in 2026. Same N → same bytes.
+a citation in every paragraph and list item (`check --strict`: 0 warnings); 4 positions with a cited
+confidence_reason, 2–4 proponents and 1–3 sources each; registries of N/5 proponents and 2N sources;
+every controversy lists 2 See-also neighbours; updated in 2026. Same N → same bytes.
 """
 
 from __future__ import annotations
