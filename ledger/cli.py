@@ -17,8 +17,8 @@ from typing import TextIO
 from . import generate, review
 from .errors import ContentError, ContentErrors
 from .github import annotation
-from .options import template_problem
-from .pipeline import PROJECT, Options, OutputRefused, build, tune_garbage_collector
+from .options import default_cache, template_problem
+from .pipeline import Options, OutputRefused, build, tune_garbage_collector
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -33,9 +33,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
             sub.add_argument(
                 "--cache",
                 type=Path,
-                default=PROJECT / ".ledger-cache",
-                help="folder kept between builds so a rebuild redoes only what changed (default: the project's "
-                ".ledger-cache)",
+                default=default_cache(),
+                help="folder kept between builds so a rebuild redoes only what changed (default: $LEDGER_CACHE, "
+                "else the project's .ledger-cache)",
             )
             sub.add_argument("--no-cache", action="store_true", help="build everything from scratch, keep nothing")
             sub.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")

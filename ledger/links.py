@@ -32,7 +32,7 @@ from .errors import ContentError
 from .load import RawContent, load, split_front_matter
 from .markdown import parser
 from .model import Site
-from .options import PROJECT, Options
+from .options import Options, default_cache
 from .plan import check
 from .values import is_web_url
 from .yamltree import Map, line_of
@@ -292,7 +292,7 @@ def add_arguments(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
     sub.add_argument("--jobs", type=int, default=defaults.jobs, help="URLs checked at once")
     sub.add_argument("--per-host", type=float, default=defaults.per_host, help="seconds between requests to a host")
     sub.add_argument("--max-age", type=float, default=defaults.max_age, help="days a working URL is not asked again")
-    sub.add_argument("--cache", type=Path, default=PROJECT / ".ledger-cache", help=f"folder holding {CACHE_FILE}")
+    sub.add_argument("--cache", type=Path, default=default_cache(), help=f"folder holding {CACHE_FILE}")
     sub.add_argument("--no-cache", action="store_true", help="ask about every URL and remember nothing")
     return sub
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,15 @@ if TYPE_CHECKING:
 
 PROJECT = Path(__file__).resolve().parent.parent
 """The checkout holding ``templates/`` and ``static/`` (the defaults for every build)."""
+
+
+def default_cache() -> Path:
+    """The folder the commands keep between builds: ``$LEDGER_CACHE`` if set, else the project's ``.ledger-cache``.
+
+    The variable lets a test suite (or a CI job with its own cache path) keep every build's cache apart
+    from the checkout's, so no run reads what another left behind.
+    """
+    return Path(os.environ.get("LEDGER_CACHE") or PROJECT / ".ledger-cache")
 
 
 @dataclass(frozen=True)

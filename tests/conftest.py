@@ -19,6 +19,13 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(autouse=True)
+def own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's commands (in-process or ``build.py`` in a subprocess) keep their cache apart: none reads a
+    cache another test, or a developer's build by an older engine, left in the checkout's ``.ledger-cache``."""
+    monkeypatch.setenv("LEDGER_CACHE", str(tmp_path_factory.mktemp("cache") / ".ledger-cache"))
+
+
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     """Run ``build.py`` in-process from a folder: returns (exit code, stdout, stderr)."""
