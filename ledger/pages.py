@@ -217,7 +217,10 @@ def _sources(listing: Listing) -> Iterator[Job]:
     """
     site = listing.site
     page = Page("sources/", "Sources", f"Every source cited on {site.config.title}.")
-    lazy = {"events_citing": partial(_events_citing, site), "cited_in": partial(quotes.cited_in, site, listing.links)}
+    lazy = {
+        "events_citing": partial(_events_citing, site),
+        "cited_in": partial(quotes.cited_in, site, listing.links, listing.recall),
+    }
     kinds = Counter(s.kind for s in site.sources.values())
     years = Counter(_source_year(s) for s in site.sources.values())
     filters = {

@@ -13,12 +13,14 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from .citing import CITE, QUOTE_RE, sentence_ends
 from .digests import digest
 from .link import Links
 from .markdown import render_reason
 from .model import Controversy, Move, Site
+from .recall import Recall
 
 BLOCK_RE = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|table|thead|tbody|tr|td|th|pre|div|dl|dt|dd)\b[^>]*>")
 """Where a body's paragraphs and list items begin and end: a sentence never runs across them."""
@@ -110,8 +112,17 @@ def _move(what: str, move: Move | None) -> str:
     return f"{what} {move.from_.capitalize()} → {move.to.capitalize()}." if move is not None else ""
 
 
-def cited_in(site: Site, links: Links) -> dict[str, tuple[CitedIn, ...]]:
-    """Each source's citing controversies (in ``links.cited_by``'s order), each citing place quoted."""
+def places(c: Controversy, links: Links) -> dict[str, str]:
+    """What each citation of ``c``'s page says, by its anchor."""
+    return body_sentences(c.body.html) | _other_places(c, links)
+
+
+def cited_in(site: Site, links: Links, recall: Recall) -> dict[str, tuple[CitedIn, ...]]:
+    """Each source's citing controversies (in ``links.cited_by``'s order), each citing place quoted.
+
+    A controversy's places are recalled by the controversy and its references: after ``serve``'s save of
+    one page only that page's sentences are read again (reading all of them took most of a rebuild).
+    """
     said: dict[str, dict[str, str]] = {}
     result: dict[str, tuple[CitedIn, ...]] = {}
     for sid, citing in links.cited_by.items():
@@ -119,9 +130,10 @@ def cited_in(site: Site, links: Links) -> dict[str, tuple[CitedIn, ...]]:
         for x in citing:
             c = x.controversy
             if c.slug not in said:
-                said[c.slug] = body_sentences(c.body.html) | _other_places(c, links)
-            places = links.refs[c.slug].references[x.number - 1].occurrences
-            quotes = tuple(Quote(o.anchor, o.label, said[c.slug].get(o.anchor, "")) for o in places)
+                refs = links.refs[c.slug]
+                said[c.slug] = recall.recall("quoted places", (c, refs), None, partial(places, c, links))
+            occurrences = links.refs[c.slug].references[x.number - 1].occurrences
+            quotes = tuple(Quote(o.anchor, o.label, said[c.slug].get(o.anchor, "")) for o in occurrences)
             found.append(CitedIn(c.slug, c.title, x.number, quotes))
         result[sid] = tuple(found)
     return result
