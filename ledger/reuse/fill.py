@@ -179,14 +179,3 @@ class Prefill:
         """Wait for the child and remove its folder (a build that failed, or did not use it)."""
         self.result()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` is running (or is another user's: not ours to judge)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's: not ours to judge
-        return True
-    return True

@@ -67,11 +67,13 @@ def _sweep() -> None:
     temp = tempfile.gettempdir()
     for name in os.listdir(temp):
         owner = name.removeprefix(PREFIX).split("-")[0]
-        if name.startswith(PREFIX) and owner.isdigit() and not _alive(int(owner)):
+        if name.startswith(PREFIX) and owner.isdigit() and not alive(int(owner)):
             shutil.rmtree(os.path.join(temp, name), ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (or is another user's: not ours to judge); folders named after a
+    process that is gone are left-overs (spill files here, staging folders in ``write``)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import outputs
-from .fill import FIXED_MTIME, Emitted, Prefill, UnsafePath, alive, fill, remove, target
+from .fill import FIXED_MTIME, Emitted, Prefill, UnsafePath, fill, remove, target
 from .parallel import Counter, Progress, fork_map
+from .spill import alive
 
 __all__ = ["FIXED_MTIME", "Emitted", "Prefill", "UnsafePath", "emit", "patch", "publish", "target"]
 
