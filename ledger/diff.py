@@ -310,12 +310,25 @@ def unrecorded_moves(old: Site, new: Site, base: str) -> list[ContentError]:
                     example,
                     base,
                 )
+                errors += _unreworded_reason(now, before[p.id], p)
         errors += _unrecorded_positions(was, now, added)
         if was.status != now.status:
             moves = [(e, e.status.from_) for e in added if e.status is not None]
             example = f"status: {{from: {was.status}, to: {now.status}}}"
             errors += _unrecorded(now, "status", was.status, now.status, now.line_of("status"), moves, example, base)
     return errors
+
+
+def _unreworded_reason(c: Controversy, was: Position, now: Position) -> list[ContentError]:
+    """A confidence that moved with its ``confidence_reason`` word for word as before: the page would show the
+    new level under the old level's "why" ("Why high: …" explaining a medium), so the move must reword it."""
+    if was.confidence_reason.text.strip() != now.confidence_reason.text.strip():
+        return []
+    message = (
+        f"position {now.id}'s confidence changed {was.confidence} → {now.confidence} but its confidence_reason "
+        f"is unchanged: say, with its sources, why the evidence now makes it {now.confidence}"
+    )
+    return [ContentError(c.path, now.line_of("confidence_reason"), message)]
 
 
 def _unrecorded_positions(was: Controversy, now: Controversy, added: list[HistoryEntry]) -> list[ContentError]:

@@ -281,3 +281,25 @@ def test_check_since_requires_a_status_entry_from_the_base_level_with_sources(re
     assert code == 1
     assert "content/controversies/first.md:25: status was 'contested' at HEAD, but its new history entry" in err
     assert "first.md:24: the history entry recording the change of status needs 'sources'" in err
+
+
+def test_check_since_requires_a_reworded_reason_when_a_confidence_moves(repo: Path, run) -> None:
+    """The page shows "Why medium: …" above the reason: a level that moves under an unchanged reason would be
+    explained by the old level's argument."""
+    reason = "    confidence_reason: Low because of what the source shows [@paper-one].\n"
+    edit(repo, "controversies/first.md", "    confidence: low\n" + reason, "    confidence: medium\n" + reason)
+    history = (
+        "history:\n  - date: 2024-05-02\n    position: B\n    confidence: {from: low, to: medium}\n"
+        "    reason: The paper was replicated.\n    sources: [paper-one]\n"
+    )
+    edit(repo, "controversies/first.md", "see_also: [second]\n", "see_also: [second]\n" + history)
+    code, _, err = run(repo, "check", "--since", "HEAD", "--today", "2024-08-01")
+    assert code == 1
+    line = (repo / "content/controversies/first.md").read_text().splitlines().index(reason.rstrip("\n")) + 1
+    assert (
+        f"content/controversies/first.md:{line}: position B's confidence changed low → medium but its "
+        "confidence_reason is unchanged: say, with its sources, why the evidence now makes it medium"
+    ) in err.splitlines()
+    edit(repo, "controversies/first.md", reason, "    confidence_reason: Medium since a replication [@paper-one].\n")
+    code, _, err = run(repo, "check", "--since", "HEAD", "--today", "2024-08-01")
+    assert (code, err) == (0, "")
