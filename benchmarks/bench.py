@@ -27,6 +27,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "benchmarks"))
 from make_corpus import write_corpus  # noqa: E402
 
+sys.path.insert(0, str(PROJECT))
+from ledger.reuse.search import pagefind_executable  # noqa: E402
+
 MEASURE = """
 import json, resource, subprocess, sys, time
 start = time.perf_counter()
@@ -158,6 +161,10 @@ def bench(n: int, runs: int, work: Path, search: bool) -> dict[str, object]:
             hugo_runs.append(measure(["hugo", "--quiet", "-s", str(hugo), "-d", str(work / f"hugo-out-{n}")]))
         result |= {"hugo": median(hugo_runs, "wall"), "hugo_cpu": median(hugo_runs, "cpu")}
         result["hugo_rss_mb"] = max(r["rss_kb"] for r in hugo_runs) / 1024
+        if search and (pagefind := pagefind_executable()) is not None:  # Hugo's usual search: Pagefind on its output
+            site = work / f"hugo-out-{n}"
+            indexed = [measure([str(pagefind), "--site", str(site), "--silent"]) for _ in range(runs)]
+            result["hugo_pagefind"] = result["hugo"] + median(indexed, "wall")  # type: ignore[operator]
         result["ratio"] = result["cold"] / result["hugo"]  # type: ignore[operator]
         result["pr_ratio"] = result["pr"] / result["hugo"]  # type: ignore[operator]
     return result
@@ -189,8 +196,9 @@ def table(results: list[dict[str, object]]) -> str:
         "| N | files | cold (CPU) | files/s | peak RSS | no change | edit one (new process) "
         "| PR build: cache restored, one controversy edited, fresh output folder (CPU) "
         "| serve: paragraph, until the reload | serve: claim, until the reload | cold + search | edit + search "
-        "| Hugo (CPU) | ratio to Hugo | PR build's ratio to Hugo's cold build |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Hugo (CPU) | Hugo + Pagefind | ratio to Hugo | PR build's ratio to Hugo's cold build "
+        "| cold + search's ratio to Hugo + Pagefind |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def s(value: object) -> str:
@@ -210,7 +218,9 @@ def table(results: list[dict[str, object]]) -> str:
             f"first save {ms(r['serve_claim_first'])}) | "
             f"{s(r.get('cold_search'))} | "
             f"{s(r.get('incremental_search'))} | {s(r.get('hugo'))} ({s(r.get('hugo_cpu'))}) | "
+            f"{s(r.get('hugo_pagefind'))} | "
             + (f"{r['ratio']:.2f} | {r['pr_ratio']:.2f}" if "ratio" in r else "no hugo | no hugo")
+            + (f" | {r['cold_search'] / r['hugo_pagefind']:.2f}" if "hugo_pagefind" in r else " | —")
             + " |"
         )
     return "\n".join(rows)

@@ -369,6 +369,8 @@ def test_benchmark_runs_at_a_small_size(tmp_path: Path) -> None:
     # the pull request's build: the edited page, its data, ledger.json
     assert cells[7].endswith(" s; 3 rendered)"), cells
     assert "`build.py check` on the shipped content (startup): " in result.stdout
+    if shutil.which("hugo"):  # Hugo, Hugo + Pagefind on its output, and our ratios to each
+        assert cells[12].endswith(" s)") and cells[13].endswith(" s") and float(cells[-1]) > 0, cells
 
 
 WARM_START = """
