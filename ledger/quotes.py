@@ -1,10 +1,15 @@
-"""What each place citing a source says: the sources page quotes it beside the link to that very citation.
+"""What places citing a source say: the sources page quotes a few beside the link to that very citation.
 
 A researcher looking at a source wants to know what the record uses it for, not only which pages cite it
 (contextual back-links). Each citing place is one of a controversy page's citation anchors
 (``numbering.Occurrence``): in the body, the sentence holding the citation, read with the rules the
 citation checker uses to split sentences (``citing.sentence_ends``); under a position, its claim; in
 the history, the change and why. Read from the body's rendered HTML, which holds the anchors.
+
+A source is quoted at ``QUOTED`` places at most, chosen for breadth: the first place of each citing page
+(pages in the list's order, places in reading order), then each page's second, and so on. Every other
+place is still one link away, named by where it is ("Position B"): quoting all of them made the page
+ten megabytes on a large record, and most of its quotes repeated one page's claims.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from .citing import CITE, QUOTE_RE, sentence_ends
 from .digests import digest
-from .link import Links
+from .link import Citing, Links, Occurrence
 from .markdown import render_reason
 from .model import Controversy, Move, Site
 from .recall import Recall
@@ -32,6 +38,9 @@ SPACE_RE = re.compile(r"\s+")
 CITED_RE = re.compile(r"\s*\x01")
 LONGEST = 320
 """Characters of a quoted sentence shown; a longer one is cut at a word and ends in "…"."""
+QUOTED = 3
+"""Places quoted per source at most; the others are linked by where they are."""
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +62,17 @@ class CitedIn:
     title: str
     number: int
     quotes: tuple[Quote, ...]
+    """The places quoted (``QUOTED`` per source at most, over all its citing pages), in reading order."""
+    others: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    """Every other place, by label: (label, (letter, anchor) of each); the letter is "" for a label's only place."""
 
 
-def body_sentences(body_html: str) -> dict[str, str]:
-    """The sentence each citation of a rendered body stands in, by the citation's anchor."""
+def body_sentences(body_html: str, wanted: Container[str] | None = None) -> dict[str, str]:
+    """The sentence each citation of a rendered body stands in (those ``wanted``, or all), by its anchor."""
     found: dict[str, str] = {}
     for block in BLOCK_RE.split(body_html):
         anchors = CITE_RE.findall(block)
-        if not anchors:
+        if not anchors or (wanted is not None and not any(anchor in wanted for anchor in anchors)):
             continue
         text = html.unescape(TAG_RE.sub("", MARKERS_RE.sub("", CITE_RE.sub(CITE, block))))
         text = SPACE_RE.sub(" ", text).strip()
@@ -86,25 +98,29 @@ def shortened(text: str) -> str:
     return text[:LONGEST].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def _other_places(c: Controversy, links: Links) -> dict[str, str]:
-    """What each citation outside the body says: the sentence of a confidence reason, a position's claim (its
-    sources), or a history entry's change and why."""
+def _other_places(c: Controversy, links: Links, wanted: Container[str]) -> dict[str, str]:
+    """What each citation outside the body that is ``wanted`` says: the sentence of a confidence reason, a
+    position's claim (its sources), or a history entry's change and why."""
     refs = links.refs[c.slug]
     said: dict[str, str] = {}
     for p in c.positions:
-        if p.confidence_reason is not None and p.id in refs.reasons:
-            said |= body_sentences(render_reason(p.confidence_reason, refs.reasons[p.id]))
+        marks = refs.reasons.get(p.id, ())
+        if p.confidence_reason is not None and any(anchor in wanted for _, anchor in marks):
+            said |= body_sentences(render_reason(p.confidence_reason, marks), wanted)
         for _, anchor in refs.positions.get(p.id, ()):
-            said[anchor] = shortened(p.claim)
+            if anchor in wanted:
+                said[anchor] = shortened(p.claim)
     for entry in c.history:  # as the page's History shows it (``history_text`` in _macros.html)
+        anchors = [anchor for _, anchor in refs.history.get(entry.anchor, ()) if anchor in wanted]
+        if not anchors:
+            continue
         parts = [
             _move(f"Position {entry.position}: confidence", entry.confidence),
             _move("Status:", entry.status),
             entry.change or "",
             f"Why: {entry.reason}" if entry.reason else "",
         ]
-        for _, anchor in refs.history.get(entry.anchor, ()):
-            said[anchor] = shortened(" ".join(part for part in parts if part))
+        said |= dict.fromkeys(anchors, shortened(" ".join(part for part in parts if part)))
     return said
 
 
@@ -112,28 +128,88 @@ def _move(what: str, move: Move | None) -> str:
     return f"{what} {move.from_.capitalize()} → {move.to.capitalize()}." if move is not None else ""
 
 
-def places(c: Controversy, links: Links) -> dict[str, str]:
-    """What each citation of ``c``'s page says, by its anchor."""
-    return body_sentences(c.body.html) | _other_places(c, links)
+def places(c: Controversy, links: Links, wanted: Container[str]) -> dict[str, str]:
+    """What each citation of ``c``'s page that is ``wanted`` says, by its anchor (only those are read)."""
+    return body_sentences(c.body.html, wanted) | _other_places(c, links, wanted)
+
+
+def quoted_counts(sizes: Sequence[int]) -> list[int]:
+    """How many of each citing page's places (``sizes``: how many each has) are quoted: each page's first in
+    turn, then each one's second, and so on, ``QUOTED`` in all at most. Always the first few of a page."""
+    counts = [0] * len(sizes)
+    left, rank = QUOTED, 0
+    while left:
+        pages = [page for page, size in enumerate(sizes) if size > rank][:left]
+        if not pages:
+            break
+        for page in pages:
+            counts[page] += 1
+        left, rank = left - len(pages), rank + 1
+    return counts
+
+
+def _by_label(places: tuple[Occurrence, ...], quoted: int) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The places after the first ``quoted``, grouped by label in reading order: (label, (letter, anchor) of each).
+
+    A label a page has more than one place under gives each its letter among them, as the page's References
+    do ("↩ Key Tensions a b"); a label with one place gives it none.
+    """
+    if quoted == len(places):
+        return ()
+    by_label: dict[str, list[str]] = {}
+    for o in places:
+        by_label.setdefault(o.label, []).append(o.anchor)
+    skipped = {o.anchor for o in places[:quoted]}
+    grouped = []
+    for label, anchors in by_label.items():
+        if len(anchors) == 1:
+            kept = () if anchors[0] in skipped else (("", anchors[0]),)
+        else:
+            kept = tuple((_letter(i), anchor) for i, anchor in enumerate(anchors) if anchor not in skipped)
+        if kept:
+            grouped.append((label, kept))
+    return tuple(grouped)
+
+
+def _letter(index: int) -> str:
+    """The letter of a label's ``index``-th place, as the page's References give it (its number after "z")."""
+    return LETTERS[index] if index < len(LETTERS) else str(index + 1)
 
 
 def cited_in(site: Site, links: Links, recall: Recall) -> dict[str, tuple[CitedIn, ...]]:
-    """Each source's citing controversies (in ``links.cited_by``'s order), each citing place quoted.
+    """Each source's citing controversies (in ``links.cited_by``'s order), a few of its citing places quoted.
 
-    A controversy's places are recalled by the controversy and its references: after ``serve``'s save of
-    one page only that page's sentences are read again (reading all of them took most of a rebuild).
+    Only the sentences quoted are read, recalled by the controversy, its references and the anchors wanted: after
+    ``serve``'s save of one page only that page's are read again (reading every sentence took most of a rebuild).
     """
-    said: dict[str, dict[str, str]] = {}
-    result: dict[str, tuple[CitedIn, ...]] = {}
+    split: dict[str, list[tuple[Citing, tuple[Occurrence, ...], tuple[Occurrence, ...]]]] = {}
+    """Each source's citing pages: (the page, its places citing the source, the first few of them, quoted)."""
+    wanted: dict[str, tuple[Controversy, set[str]]] = {}
     for sid, citing in links.cited_by.items():
-        found = []
-        for x in citing:
-            c = x.controversy
-            if c.slug not in said:
-                refs = links.refs[c.slug]
-                said[c.slug] = recall.recall("quoted places", (c, refs), None, partial(places, c, links))
-            occurrences = links.refs[c.slug].references[x.number - 1].occurrences
-            quotes = tuple(Quote(o.anchor, o.label, said[c.slug].get(o.anchor, "")) for o in occurrences)
-            found.append(CitedIn(c.slug, c.title, x.number, quotes))
-        result[sid] = tuple(found)
-    return result
+        found = [links.refs[x.controversy.slug].references[x.number - 1].occurrences for x in citing]
+        split[sid] = []
+        for x, places_there, count in zip(citing, found, quoted_counts([len(f) for f in found]), strict=True):
+            split[sid].append((x, places_there, places_there[:count]))
+            if count:
+                wanted.setdefault(x.controversy.slug, (x.controversy, set()))[1].update(
+                    o.anchor for o in places_there[:count]
+                )
+    said = {
+        slug: recall.recall(
+            "quoted places", (c, links.refs[slug]), frozenset(anchors), partial(places, c, links, frozenset(anchors))
+        )
+        for slug, (c, anchors) in wanted.items()
+    }
+    return {
+        sid: tuple(
+            CitedIn(
+                x.controversy.slug,
+                x.controversy.title,
+                x.number,
+                tuple(Quote(o.anchor, o.label, said[x.controversy.slug].get(o.anchor, "")) for o in quoted),
+                _by_label(found, len(quoted)),
+            )
+            for x, found, quoted in found_in
+        )
+        for sid, found_in in split.items()
+    }

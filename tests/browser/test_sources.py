@@ -64,7 +64,7 @@ def test_without_javascript_the_whole_list_shows_and_no_filter_does(reader: Read
 def test_a_quoted_sentence_opens_the_citation_it_quotes(reader: Reader) -> None:
     page = reader.open(PAGES["sources"])
     entry = page.locator("#source-kaplan-2020-scaling-laws")
-    quote = entry.get_by_role("link", name='These "scaling laws" describe loss.')
+    quote = entry.get_by_role("link", name=re.compile(r"^In 2020 Kaplan et al\. found that"))
     expect(quote).to_have_count(1)
     href = quote.get_attribute("href")
     assert href is not None and re.fullmatch(r"\.\./controversies/scaling-laws-hitting-a-wall/#cite-\d+-\d+", href)
@@ -73,4 +73,19 @@ def test_a_quoted_sentence_opens_the_citation_it_quotes(reader: Reader) -> None:
     page.wait_for_url(re.compile(r"/controversies/scaling-laws-hitting-a-wall/#cite-\d+-\d+$"))
     cited = page.locator(f"#{href.split('#')[1]}")
     expect(cited).to_be_in_viewport()
-    expect(cited.locator("xpath=ancestor::p[1]")).to_contain_text('These "scaling laws" describe loss')
+    expect(cited.locator("xpath=ancestor::p[1]")).to_contain_text("In 2020 Kaplan et al. found that")
+
+
+def test_a_place_not_quoted_is_one_click_from_its_source(reader: Reader) -> None:
+    page = reader.open(PAGES["sources"])
+    scaling = page.locator("#source-kaplan-2020-scaling-laws .citing-pages > li").filter(
+        has=page.get_by_role("link", name="Are Scaling Laws Hitting a Wall?", exact=True)
+    )
+    expect(scaling.locator(".citing-more")).to_contain_text("Also cited in")
+    place = scaling.locator(".citing-more").get_by_role("link", name="Position D", exact=True)
+    expect(place).to_be_visible()
+    place.click()
+    page.wait_for_url(re.compile(r"/controversies/scaling-laws-hitting-a-wall/#cite-\d+-\d+$"))
+    cited = page.locator(":target")
+    expect(cited).to_be_in_viewport()
+    expect(cited.locator("xpath=ancestor::section[@id='position-d']")).to_have_count(1)
