@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import gc
 
-from ledger.reuse.parallel import chunked, fork_map
+from ledger.reuse.parallel import chunked, fork_map, sliced
 
 
 def test_results_come_back_in_chunk_order() -> None:
-    chunks = fork_map(lambda chunk: sum(chunk), list(range(100)), 2)
-    assert sum(chunks) == sum(range(100)) and len(chunks) == len(chunked(list(range(100)), 8))
+    chunks = fork_map(lambda chunk: chunk, list(range(100)), 2)
+    assert [item for chunk in chunks for item in chunk] == list(range(100)) and len(chunks) > 2
+
+
+def test_the_heaviest_items_are_handed_out_first() -> None:
+    """A page that takes seconds (the sources page) handed out last keeps one worker busy while the other waits."""
+    chunks = fork_map(lambda chunk: chunk, list(range(100)), 2, weight=lambda item: item % 7)
+    done = [item for chunk in chunks for item in chunk]
+    assert sorted(done) == list(range(100))
+    assert [item % 7 for item in done] == sorted((item % 7 for item in range(100)), reverse=True)
+
+
+def test_chunks_split_items_in_order_and_round_robin() -> None:
+    assert sliced(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
+    assert chunked(list(range(7)), 3) == [[0, 3, 6], [1, 4], [2, 5]]
+    assert sliced([1], 4) == [[1]]
 
 
 def test_workers_collect_cycles_while_the_parent_has_its_collector_paused() -> None:

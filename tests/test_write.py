@@ -142,3 +142,24 @@ def test_concurrent_builds_into_one_folder_produce_one_complete_site(tmp_path: P
         assert [r.wait(timeout=60) for r in runs] == [0, 0], [r.stderr.read() for r in runs if r.stderr]
         assert tree_digest(out) in variants
         assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
+
+
+def test_workers_start_with_the_pages_of_the_whole_site(tmp_path: Path) -> None:
+    """The sources page takes seconds: handed out last, it kept one worker busy while the other waited."""
+    log = tmp_path / "made.log"
+
+    def made(file: str) -> str:
+        with log.open("a") as stream:  # appended whole: the workers' lines never mix
+            stream.write(f"{os.getpid()} {file}\n")
+        return file
+
+    files = [f"controversies/c-{i:03}/index.html" for i in range(300)] + ["sources/index.html"]
+    deps = {file: ("s:*", "c:*") if file.startswith("sources") else ("c:" + file.split("/")[1],) for file in files}
+    jobs = {file: Job(file, lambda file=file: made(file), deps[file]) for file in files}
+    (tmp_path / "site").mkdir()
+    emit(tmp_path / "site", jobs, None, workers=2)
+    order = [line.split() for line in log.read_text().splitlines()]
+    heavy = next(pid for pid, file in order if file == "sources/index.html")
+    assert next(file for pid, file in order if pid == heavy) == "sources/index.html"
+    assert sorted(file for _, file in order) == sorted(files)
+    assert (tmp_path / "site" / "sources" / "index.html").read_text() == "sources/index.html"

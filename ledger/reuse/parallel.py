@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -42,19 +42,38 @@ def chunked(items: Sequence[T], chunks: int) -> list[list[T]]:
     return [list(items[i::chunks]) for i in range(chunks)]
 
 
+def sliced(items: Sequence[T], chunks: int) -> list[list[T]]:
+    """``items`` cut into at most ``chunks`` runs of (nearly) equal length, in order."""
+    chunks = max(1, min(chunks, len(items)))
+    size, extra = divmod(len(items), chunks)
+    bounds = [i * size + min(i, extra) for i in range(chunks + 1)]
+    return [list(items[bounds[i] : bounds[i + 1]]) for i in range(chunks)]
+
+
+CHUNKS_PER_WORKER = 16
+"""Chunks handed out one at a time: the last to finish keeps the other workers waiting for at most about a
+sixteenth of a worker's share."""
+
+
 def fork_map(
-    fn: Callable[[list[T]], R], items: Sequence[T], workers: int, poll: Callable[[], None] | None = None
+    fn: Callable[[list[T]], R],
+    items: Sequence[T],
+    workers: int,
+    poll: Callable[[], None] | None = None,
+    weight: Callable[[T], Any] | None = None,
 ) -> list[R]:
     """``fn`` applied to chunks of ``items`` in ``workers`` forked processes; results in chunk order.
 
-    Each worker runs several chunks so a slow one does not hold the others up. ``workers <= 1``
-    (or no ``fork``) runs everything here, in one chunk. ``poll`` is called now and then while the
-    workers run (``Counter.poll``).
+    Workers take the chunks in turn, one at a time, so a slow one does not hold the others up; with ``weight``
+    (an item's cost, or something that sorts as it does), the heaviest items come first: a page that takes a
+    second, handed out last, would keep one worker busy while the others wait. ``workers <= 1`` (or no
+    ``fork``) runs everything here, in one chunk. ``poll`` is called now and then while the workers run
+    (``Counter.poll``).
     """
     global _task
     if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(list(items))]
-    chunks = chunked(items, workers * 4)
+    chunks = sliced(sorted(items, key=weight, reverse=True) if weight else items, workers * CHUNKS_PER_WORKER)
     _task = lambda index: fn(chunks[index])  # noqa: E731  (workers inherit it through fork)
     try:
         # a worker collects cycles even if this process paused its collector (``serve.collection_deferred``):

@@ -202,6 +202,13 @@ def _render_into(root: Path, jobs: list[Job], keep_as: Mapping[str, str], tick: 
     return done
 
 
+def weight(job: Job) -> tuple[int, int]:
+    """What sorts jobs by their cost, heaviest first: a page of the whole site (a dependency on every record of
+    a kind, ``*``) first, the most such kinds first (the sources page takes a thousand controversy pages'
+    time), then by how many records a page shows (a thread's matrix, then a controversy page)."""
+    return sum(dep.endswith(":*") for dep in job.deps), len(job.deps)
+
+
 def _link(previous: Path, root: Path, files: Collection[str]) -> None:
     made = set()
     for file in sorted(files):
@@ -297,6 +304,7 @@ def emit(
         pending,
         workers if len(pending) >= PARALLEL_FROM else 1,
         counter.poll,
+        weight,
     )
     for chunk in chunks:
         done.add(chunk)
