@@ -245,3 +245,50 @@ def test_a_reference_keeps_its_source_id_anchor_when_a_new_citation_renumbers_th
     first.write_text(first.read_text().replace("## Context\n\n", "## Context\n\nFirst of all [@paper-one].\n\n"))
     assert reference(content, "ref-post-two") == "A Second Post"
     assert reference(content, "ref-1") == "The First Paper"
+
+
+def _pages(content: Path) -> dict[str, bytes]:
+    """Every HTML page of ``content``, rendered with the environment ``render`` makes now."""
+    from ledger import pages, render
+    from ledger.link import link
+    from ledger.pipeline import PROJECT
+    from ledger.plan import check
+
+    render.compiled.cache_clear()
+    site, _ = check(Options(content=content))
+    made = pages.jobs(site, link(site), PROJECT / "templates")
+    return {file: render.file_bytes(job.make()) for file, job in made.items() if file.endswith((".html", ".xml"))}
+
+
+def test_pages_are_the_bytes_stock_jinja_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``{{ value }}`` writes escaped text without wrapping each value in ``Markup`` (``render._Generator``): the
+    shipped site and a site with markup characters in every field are byte for byte what Jinja itself makes."""
+    import jinja2
+
+    from ledger import render
+    from ledger.pipeline import PROJECT
+
+    from .safety import hostile_content
+
+    hostile = hostile_content(tmp_path / "content", text='Tom & "Jerry\'s" > 1 < 2')
+    ours = {name: _pages(content) for name, content in [("shipped", PROJECT / "content"), ("hostile", hostile)]}
+    monkeypatch.setattr(render, "_Environment", jinja2.Environment)
+    try:
+        stock = {name: _pages(content) for name, content in [("shipped", PROJECT / "content"), ("hostile", hostile)]}
+    finally:
+        render.compiled.cache_clear()
+    assert ours == stock
+    assert b"Tom &amp; &#34;Jerry&#39;s&#34; &gt; 1 &lt; 2" in ours["hostile"]["index.html"]
+
+
+def test_a_value_is_written_as_markupsafe_escapes_it() -> None:
+    from markupsafe import Markup, escape
+
+    from ledger.render import _escaped
+
+    class Safe:
+        def __html__(self) -> str:
+            return "<i>kept</i>"
+
+    for value in ["<a href='x'>&\"", Markup("<em>safe</em>"), 42, None, Safe(), "", "plain"]:
+        assert _escaped(value) == str(escape(value))
