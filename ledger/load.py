@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -174,8 +175,9 @@ class Reader(Protocol):
         """(digest of the file's path and bytes, the YAML read); raises ``YamlError`` if it cannot be read."""
         ...
 
-    def pages(self, pages: list[Page]) -> dict[str, Parsed]:
-        """``parse_document`` of each page, by shown path (a page that cannot be read: no document, its error)."""
+    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+        """``parse_document`` of each page, by shown path (a page that cannot be read: no document, its error);
+        calls ``meanwhile`` once, in this process, while other processes parse (or before parsing here)."""
         ...
 
 
@@ -186,7 +188,8 @@ class Plain:
         data = read_bytes(file, shown, limit)
         return digest(shown, data), parse_registry(data, shown)
 
-    def pages(self, pages: list[Page]) -> dict[str, Parsed]:
+    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+        meanwhile()
         return {shown: read_page(slug, shown, path) for slug, shown, path, _ in pages}
 
 
@@ -249,11 +252,14 @@ def load_registry(file: Path, shown: str, raw: RawContent, reader: Reader, requi
     return value
 
 
-def load(root: str | Path, reader: Reader = PLAIN, files: list[Entry] | None = None) -> RawContent:
+def load(
+    root: str | Path, reader: Reader = PLAIN, files: list[Entry] | None = None, meanwhile: Callable[[], object] = bool
+) -> RawContent:
     """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
 
     ``reader`` reads and parses the files; ``files``: a listing of everything under ``root`` (names relative
     to it, sorted; ``reuse.incremental.content_files``), if the caller made one; otherwise the folders are listed.
+    The registries are read, and ``meanwhile`` called, while the reader's workers parse the pages.
     """
     root_str = str(root)
     base = Path(root)
@@ -261,29 +267,35 @@ def load(root: str | Path, reader: Reader = PLAIN, files: list[Entry] | None = N
     if not base.is_dir():
         raw.errors.append(ContentError(root_str, 1, "content folder not found"))
         return raw
-    raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, reader)
-    raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, reader)
-    raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, reader)
-    raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, reader)
+
+    def registries() -> None:
+        raw.site = load_registry(base / "site.yaml", display_path(root_str, "site.yaml"), raw, reader)
+        raw.sources = load_registry(base / "sources.yaml", display_path(root_str, "sources.yaml"), raw, reader)
+        raw.proponents = load_registry(base / "proponents.yaml", display_path(root_str, "proponents.yaml"), raw, reader)
+        raw.events = load_events(base / "events.yaml", display_path(root_str, "events.yaml"), raw, reader)
+        meanwhile()
+
+    listing_errors: list[ContentError] = []  # after the registries' own, as they are read first
     pending: list[tuple[str, str, str]] = []
     pages: list[Page] = []
     listed = _children(files, FOLDERS) if files is not None else None
     for folder in FOLDERS:
         if (base / folder).is_symlink():  # its files would be read from wherever it points
             message = "is a symbolic link; content folders must be real folders (links are not followed)"
-            raw.errors.append(ContentError(display_path(root_str, folder), 1, message))
+            listing_errors.append(ContentError(display_path(root_str, folder), 1, message))
             continue
         for name, path, st in _entries(base / folder) if listed is None else listed[folder]:
             shown = display_path(root_str, folder, name)
             if name.startswith(".") or name.endswith("~"):
                 continue  # editor swap and backup files
             if not name.endswith(".md"):
-                raw.errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
+                listing_errors.append(ContentError(shown, 1, "unexpected file: content pages end in '.md'", "warning"))
                 continue
             slug = name.removesuffix(".md")
             pending.append((folder, slug, shown))
             pages.append((slug, shown, path, st))
-    parsed = reader.pages(pages)
+    parsed = reader.pages(pages, registries)
+    raw.errors += listing_errors
     for folder, slug, shown in pending:
         document, errors = parsed[shown]
         raw.errors.extend(errors)

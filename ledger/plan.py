@@ -7,13 +7,17 @@ module only once it knows there is something to build: a build with nothing to d
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from jinja2 import TemplateSyntaxError
 
+from .digests import tree_fingerprint
 from .errors import ContentError, ContentErrors
 from .link import link
 from .lint import lint
@@ -22,7 +26,7 @@ from .model import Site
 from .options import Options, TemplateError
 from .pages import jobs
 from .recall import ONCE, Recall
-from .render import Job
+from .render import Job, compiled
 from .reuse.incremental import ContentFiles, Snapshot, versions
 from .reuse.parallel import cpu_count
 from .reuse.read import CachedReader
@@ -40,6 +44,14 @@ def check(options: Options, raw: RawContent | None = None, recall: Recall = ONCE
     if options.base_url is not None:
         site = dataclasses.replace(site, config=dataclasses.replace(site.config, base_url=options.base_url))
     return site, warnings
+
+
+def _compiled(templates: Path, bytecode: Path | None) -> None:
+    """Compile the templates (``render.compiled``, kept for ``pages.jobs``) while the pages are parsed elsewhere:
+    otherwise a core idles while this process compiles. A template's error is reported where ``jobs`` asks for
+    them, after the content's problems."""
+    with contextlib.suppress(Exception):  # whatever it is, ``jobs`` raises it again (nothing failed is kept)
+        compiled(templates, tree_fingerprint(templates), bytecode)
 
 
 @dataclass
@@ -67,7 +79,8 @@ def plan(
     session = reuse.session
     start = time.perf_counter()
     reader = CachedReader(reuse.cache, session.stat if session else None, options.jobs or cpu_count())
-    raw = load(options.content, reader, files)
+    bytecode = options.cache / "jinja" if options.cache is not None else None
+    raw = load(options.content, reader, files, partial(_compiled, options.templates, bytecode))
     site, warnings = check(options, raw, reuse)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -77,7 +90,6 @@ def plan(
     if session is not None:
         session.links = (site, links)
     try:
-        bytecode = options.cache / "jinja" if options.cache is not None else None
         planned = jobs(site, links, options.templates, revised, bytecode, reuse)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None

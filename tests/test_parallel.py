@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import time
+from pathlib import Path
 
 from ledger.reuse.parallel import chunked, fork_map, sliced
 
@@ -34,3 +36,18 @@ def test_workers_collect_cycles_while_the_parent_has_its_collector_paused() -> N
     finally:
         gc.enable()
     assert enabled and all(flag for flags in enabled for flag in flags)
+
+
+def test_this_process_works_meanwhile_while_the_workers_run(tmp_path: Path) -> None:
+    """The pipeline reads the registries and compiles the templates while the workers parse the pages."""
+    started = tmp_path / "started"
+
+    def wait_for_meanwhile(chunk: list[int]) -> list[int]:
+        deadline = time.monotonic() + 20
+        while not started.exists() and time.monotonic() < deadline:  # until this process got to it
+            time.sleep(0.01)
+        return [item if started.exists() else -1 for item in chunk]
+
+    chunks = fork_map(wait_for_meanwhile, list(range(8)), 2, meanwhile=started.touch)
+    assert [item for chunk in chunks for item in chunk] == list(range(8))
+    assert fork_map(lambda chunk: [started.exists()], [1], 2, meanwhile=started.unlink) == [[False]]  # in-process

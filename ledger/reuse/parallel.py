@@ -61,6 +61,7 @@ def fork_map(
     workers: int,
     poll: Callable[[], None] | None = None,
     weight: Callable[[T], Any] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """``fn`` applied to chunks of ``items`` in ``workers`` forked processes; results in chunk order.
 
@@ -68,10 +69,13 @@ def fork_map(
     (an item's cost, or something that sorts as it does), the heaviest items come first: a page that takes a
     second, handed out last, would keep one worker busy while the others wait. ``workers <= 1`` (or no
     ``fork``) runs everything here, in one chunk. ``poll`` is called now and then while the workers run
-    (``Counter.poll``).
+    (``Counter.poll``); ``meanwhile``, once, here, while they run (first, when there are none): work of this
+    process's own that would otherwise leave a core idle before or after.
     """
     global _task
     if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         return [fn(list(items))]
     chunks = sliced(sorted(items, key=weight, reverse=True) if weight else items, workers * CHUNKS_PER_WORKER)
     _task = lambda index: fn(chunks[index])  # noqa: E731  (workers inherit it through fork)
@@ -80,6 +84,8 @@ def fork_map(
         # rendering thousands of pages leaves tens of thousands of cyclic objects
         with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             result = pool.map_async(_run, range(len(chunks)), chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
             while poll is not None and not result.ready():
                 result.wait(POLL_SECONDS)
                 poll()

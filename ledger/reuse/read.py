@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..digests import digest
@@ -61,7 +62,7 @@ class CachedReader:
             self.cache.put("yaml", key, hit)
         return file_digest, hit
 
-    def pages(self, pages: list[Page]) -> dict[str, Parsed]:
+    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
         parsed: dict[str, Parsed] = {}
         misses: list[tuple[str, str, Path]] = []
         for slug, shown, path, st in pages:
@@ -77,13 +78,14 @@ class CachedReader:
                     self.cache.remember("parse", key, parsed[shown])
             else:
                 misses.append((slug, shown, Path(path)))
-        parsed |= self._parse(misses)
+        parsed |= self._parse(misses, meanwhile)
         with contextlib.suppress(OSError):
             spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
         return parsed
 
-    def _parse(self, files: list[tuple[str, str, Path]]) -> dict[str, Parsed]:
+    def _parse(self, files: list[tuple[str, str, Path]], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
         """``parse_document`` of each (slug, shown path, file), by all cores, keyed by shown path; results are cached.
+        ``meanwhile`` runs here while the workers parse.
 
         Workers read the files themselves, so the contents never travel or pile up in this process, and
         write their parses to the cache themselves (pickling them all here is slow).
@@ -108,7 +110,7 @@ class CachedReader:
             spill.prepare()  # one folder for every worker's bodies, removed when this process exits
         parsed: dict[str, Parsed] = {}
         workers = self.workers if len(files) >= PARALLEL_FROM else 1
-        for results in fork_map(parse_chunk, files, workers):
+        for results in fork_map(parse_chunk, files, workers, meanwhile=meanwhile):
             for key, shown, result in results:
                 parsed[shown] = result
                 if key:
