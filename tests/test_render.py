@@ -261,8 +261,9 @@ def _pages(content: Path) -> dict[str, bytes]:
 
 
 def test_pages_are_the_bytes_stock_jinja_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``{{ value }}`` writes escaped text without wrapping each value in ``Markup`` (``render._Generator``): the
-    shipped site and a site with markup characters in every field are byte for byte what Jinja itself makes."""
+    """``{{ value }}`` writes escaped text without wrapping each value in ``Markup`` (``render._Generator``) and
+    functions and macros are called without asking whether they want the context (``render._Context``): the shipped
+    site and a site with markup characters in every field are byte for byte what Jinja itself makes."""
     import jinja2
 
     from ledger import render
