@@ -207,7 +207,9 @@ def test_the_check_steps_work_on_a_pull_requests_merge_commit(tmp_path: Path) ->
     assert result.stdout.splitlines() == [
         "::error file=content/controversies/first.md,line=18::position B's confidence changed low → medium with no "
         "history entry: add one under 'history:' (date, position: B, confidence: {from: low, to: medium}, "
-        "reason, sources)"
+        "reason, sources)",
+        "::error file=content/controversies/first.md,line=19::position B's confidence changed low → medium but its "
+        "confidence_reason is unchanged: say, with its sources, why the evidence now makes it medium",
     ]
     env = {"PATH": "/usr/bin:/bin", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
     result = subprocess.run(["bash", "-c", summary], cwd=repo, capture_output=True, text=True, env=env)
