@@ -22,7 +22,7 @@ from .model import Controversy, HistoryEntry, PartialDate, Position, Source, Thr
 @dataclass(frozen=True, slots=True)
 class Row:
     """A controversy as the pages listing every controversy show it: the index's and a thread's table,
-    the sources page's "cited by", the proponents' counts, the timeline and the sitemap."""
+    the proponents' counts, the timeline and the sitemap."""
 
     slug: str
     title: str
@@ -35,18 +35,11 @@ class Row:
     """The date of its last recorded change (``history.last_change``): what lists show and sort by."""
     holders: tuple[tuple[str, ...], ...]
     """Each position's proponents (the proponents page counts what each holds)."""
-    cited: tuple[str, ...]
-    """The sources it cites, in the order its references are numbered (the sources page links ``#ref-N``)."""
 
 
 def row(c: Controversy) -> Row:
-    cited = [cite.source for cite in c.body.citations] + [s for p in c.positions for s in p.sources]
-    cited += [s for entry in c.history for s in entry.sources]
     holders = tuple(p.proponents for p in c.positions)
-    changed = last_change(c)
-    return Row(
-        c.slug, c.title, c.thread, c.status, len(c.positions), c.updated, changed, holders, tuple(dict.fromkeys(cited))
-    )
+    return Row(c.slug, c.title, c.thread, c.status, len(c.positions), c.updated, last_change(c), holders)
 
 
 @dataclass(frozen=True, slots=True)
