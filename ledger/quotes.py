@@ -17,15 +17,15 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from .citing import CITE, QUOTE_RE, sentence_ends
 from .digests import digest
-from .link import Citing, Links, Occurrence
+from .link import CiteMark, Citing, Links, Occurrence, PageRefs
 from .markdown import render_reason
-from .model import Controversy, Move, Site
+from .model import Controversy, HistoryEntry, Move, Reason, Site
 from .recall import Recall
 
 BLOCK_RE = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|table|thead|tbody|tr|td|th|pre|div|dl|dt|dd)\b[^>]*>")
@@ -67,12 +67,12 @@ class CitedIn:
     """Every other place, by label: (label, (letter, anchor) of each); the letter is "" for a label's only place."""
 
 
-def body_sentences(body_html: str, wanted: Container[str] | None = None) -> dict[str, str]:
-    """The sentence each citation of a rendered body stands in (those ``wanted``, or all), by its anchor."""
+def body_sentences(body_html: str) -> dict[str, str]:
+    """The sentence each citation of a rendered body stands in, by the citation's anchor."""
     found: dict[str, str] = {}
     for block in BLOCK_RE.split(body_html):
         anchors = CITE_RE.findall(block)
-        if not anchors or (wanted is not None and not any(anchor in wanted for anchor in anchors)):
+        if not anchors:
             continue
         text = html.unescape(TAG_RE.sub("", MARKERS_RE.sub("", CITE_RE.sub(CITE, block))))
         text = SPACE_RE.sub(" ", text).strip()
@@ -98,39 +98,62 @@ def shortened(text: str) -> str:
     return text[:LONGEST].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def _other_places(c: Controversy, links: Links, wanted: Container[str]) -> dict[str, str]:
-    """What each citation outside the body that is ``wanted`` says: the sentence of a confidence reason, a
-    position's claim (its sources), or a history entry's change and why."""
-    refs = links.refs[c.slug]
-    said: dict[str, str] = {}
-    for p in c.positions:
-        marks = refs.reasons.get(p.id, ())
-        if p.confidence_reason is not None and any(anchor in wanted for _, anchor in marks):
-            said |= body_sentences(render_reason(p.confidence_reason, marks), wanted)
-        for _, anchor in refs.positions.get(p.id, ()):
-            if anchor in wanted:
-                said[anchor] = shortened(p.claim)
-    for entry in c.history:  # as the page's History shows it (``history_text`` in _macros.html)
-        anchors = [anchor for _, anchor in refs.history.get(entry.anchor, ()) if anchor in wanted]
-        if not anchors:
-            continue
-        parts = [
-            _move(f"Position {entry.position}: confidence", entry.confidence),
-            _move("Status:", entry.status),
-            entry.change or "",
-            f"Why: {entry.reason}" if entry.reason else "",
-        ]
-        said |= dict.fromkeys(anchors, shortened(" ".join(part for part in parts if part)))
-    return said
+def _history_text(entry: HistoryEntry) -> str:
+    """A history entry as the page's History shows it (``history_text`` in _macros.html)."""
+    parts = [
+        _move(f"Position {entry.position}: confidence", entry.confidence),
+        _move("Status:", entry.status),
+        entry.change or "",
+        f"Why: {entry.reason}" if entry.reason else "",
+    ]
+    return shortened(" ".join(part for part in parts if part))
 
 
 def _move(what: str, move: Move | None) -> str:
     return f"{what} {move.from_.capitalize()} → {move.to.capitalize()}." if move is not None else ""
 
 
-def places(c: Controversy, links: Links, wanted: Container[str]) -> dict[str, str]:
-    """What each citation of ``c``'s page that is ``wanted`` says, by its anchor (only those are read)."""
-    return body_sentences(c.body.html, wanted) | _other_places(c, links, wanted)
+def _reason_sentences(reason: Reason, marks: tuple[CiteMark, ...]) -> dict[str, str]:
+    return body_sentences(render_reason(reason, marks))
+
+
+class Said:
+    """What each citing place of one controversy's page says (``said[anchor]``), read when first asked for.
+
+    A place is read with the others of its paragraph or list item, confidence reason, claim or history entry;
+    the sources page asks for a few places of each page, so most are never read.
+    """
+
+    def __init__(self, c: Controversy, refs: PageRefs) -> None:
+        self._c, self._refs = c, refs
+        self._said: dict[str, str] = {}
+        self._readers: dict[str, Callable[[], dict[str, str]]] | None = None
+
+    def __getitem__(self, anchor: str) -> str:
+        """What the place ``anchor`` says; "" if it cannot be read (the page then says "the citation")."""
+        if anchor not in self._said:
+            if self._readers is None:
+                self._readers = self._where()
+            read = self._readers.get(anchor)
+            self._said |= read() if read is not None else {anchor: ""}
+        return self._said.get(anchor, "")
+
+    def _where(self) -> dict[str, Callable[[], dict[str, str]]]:
+        """How to read the places holding each anchor: a body's block, a reason, a claim or a history entry."""
+        c, refs = self._c, self._refs
+        where: dict[str, Callable[[], dict[str, str]]] = {}
+        for block in BLOCK_RE.split(c.body.html):
+            if anchors := CITE_RE.findall(block):
+                where |= dict.fromkeys(anchors, partial(body_sentences, block))
+        for p in c.positions:
+            if p.confidence_reason is not None and (marks := refs.reasons.get(p.id, ())):
+                where |= dict.fromkeys((a for _, a in marks), partial(_reason_sentences, p.confidence_reason, marks))
+            anchors = tuple(anchor for _, anchor in refs.positions.get(p.id, ()))
+            where |= dict.fromkeys(anchors, partial(dict.fromkeys, anchors, shortened(p.claim)))
+        for entry in c.history:
+            anchors = tuple(anchor for _, anchor in refs.history.get(entry.anchor, ()))
+            where |= dict.fromkeys(anchors, partial(dict.fromkeys, anchors, _history_text(entry)))
+        return where
 
 
 def quoted_counts(sizes: Sequence[int]) -> list[int]:
@@ -179,37 +202,32 @@ def _letter(index: int) -> str:
 def cited_in(site: Site, links: Links, recall: Recall) -> dict[str, tuple[CitedIn, ...]]:
     """Each source's citing controversies (in ``links.cited_by``'s order), a few of its citing places quoted.
 
-    Only the sentences quoted are read, recalled by the controversy, its references and the anchors wanted: after
-    ``serve``'s save of one page only that page's are read again (reading every sentence took most of a rebuild).
+    Recalled by the source's citing pages and their references, and a page's sentences by the page: after ``serve``'s
+    save of one page only the sources it cites are listed again, and only its sentences read again.
     """
-    split: dict[str, list[tuple[Citing, tuple[Occurrence, ...], tuple[Occurrence, ...]]]] = {}
-    """Each source's citing pages: (the page, its places citing the source, the first few of them, quoted)."""
-    wanted: dict[str, tuple[Controversy, set[str]]] = {}
-    for sid, citing in links.cited_by.items():
-        found = [links.refs[x.controversy.slug].references[x.number - 1].occurrences for x in citing]
-        split[sid] = []
-        for x, places_there, count in zip(citing, found, quoted_counts([len(f) for f in found]), strict=True):
-            split[sid].append((x, places_there, places_there[:count]))
-            if count:
-                wanted.setdefault(x.controversy.slug, (x.controversy, set()))[1].update(
-                    o.anchor for o in places_there[:count]
-                )
-    said = {
-        slug: recall.recall(
-            "quoted places", (c, links.refs[slug]), frozenset(anchors), partial(places, c, links, frozenset(anchors))
-        )
-        for slug, (c, anchors) in wanted.items()
-    }
+    said: dict[str, Said] = {}
+
+    def said_on(c: Controversy) -> Said:
+        if c.slug not in said:
+            said[c.slug] = recall.recall("said", (c, links.refs[c.slug]), None, partial(Said, c, links.refs[c.slug]))
+        return said[c.slug]
+
     return {
-        sid: tuple(
-            CitedIn(
-                x.controversy.slug,
-                x.controversy.title,
-                x.number,
-                tuple(Quote(o.anchor, o.label, said[x.controversy.slug].get(o.anchor, "")) for o in quoted),
-                _by_label(found, len(quoted)),
-            )
-            for x, found, quoted in found_in
+        sid: recall.recall(
+            "cited in",
+            (citing, *(links.refs[x.controversy.slug] for x in citing)),
+            None,
+            partial(_citing, citing, links, said_on),
         )
-        for sid, found_in in split.items()
+        for sid, citing in links.cited_by.items()
     }
+
+
+def _citing(citing: tuple[Citing, ...], links: Links, said_on: Callable[[Controversy], Said]) -> tuple[CitedIn, ...]:
+    found = [links.refs[x.controversy.slug].references[x.number - 1].occurrences for x in citing]
+    listed = []
+    for x, places, count in zip(citing, found, quoted_counts([len(f) for f in found]), strict=True):
+        c = x.controversy
+        quotes = tuple(Quote(o.anchor, o.label, said_on(c)[o.anchor]) for o in places[:count])
+        listed.append(CitedIn(c.slug, c.title, x.number, quotes, _by_label(places, count)))
+    return tuple(listed)

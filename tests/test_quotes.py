@@ -4,12 +4,14 @@ citing place is one link away."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import lxml.html
 
 from ledger.pipeline import Options, build
 from ledger.quotes import LONGEST, QUOTED, body_sentences
+from ledger.reuse.session import BuildSession
 
 from .helpers import MINIMAL, html, make_content, page_file, text
 
@@ -190,7 +192,9 @@ def test_each_source_quotes_a_few_places_and_links_every_other(shipped_site: Pat
     assert len(deepseek.xpath(".//span[@class='citing-more']//a")) > 10
 
 
-def test_a_source_cited_on_many_pages_is_quoted_three_times_and_linked_everywhere(tmp_path: Path) -> None:
+def _many(content: Path) -> Path:
+    """The minimal content and six more pages citing its sources, each in seven places (titled "A Question n of Many?",
+    listed first)."""
     first = (MINIMAL_FIRST).read_text(encoding="utf-8").replace("see_also: [second]\n", "")
     first = first.replace(
         "## Status", "## Key Tensions\n\nOne [@paper-one]. Two [@post-two]. Three [@paper-one].\n\n## Status"
@@ -199,7 +203,11 @@ def test_a_source_cited_on_many_pages_is_quoted_three_times_and_linked_everywher
         f"controversies/many-{n}.md": first.replace("Is the First Question Settled?", f"A Question {n} of Many?")
         for n in range(1, 7)
     }
-    content = make_content(tmp_path / "content", files=files)
+    return make_content(content, files=files)
+
+
+def test_a_source_cited_on_many_pages_is_quoted_three_times_and_linked_everywhere(tmp_path: Path) -> None:
+    content = _many(tmp_path / "content")
     build(Options(content=content, out=tmp_path / "site", search=False))
     entries = _each_place_linked_once_and_the_first_few_quoted(tmp_path / "site")
     paper = entries["paper-one"]
@@ -218,3 +226,28 @@ def test_a_source_cited_on_many_pages_is_quoted_three_times_and_linked_everywher
     assert fourth.xpath(".//a[.='b']/@aria-label") == ["Key Tensions, citation b"]
     (first_page,) = [li for li in pages if text(li.xpath("a")[0]) == "A Question 1 of Many?"]
     assert text(first_page.xpath("span[@class='citing-more']")[0]).startswith("Also cited in Key Tensions a b; Why A")
+
+
+def test_serve_remakes_the_entries_of_the_sources_an_edited_page_cites_as_a_scratch_build_makes_them(
+    tmp_path: Path,
+) -> None:
+    content = _many(tmp_path / "content")
+    options = Options(content=content, out=tmp_path / "site", search=False, cache=tmp_path / "cache")
+    session = BuildSession()  # as serve holds one: the entries of sources the edit leaves are reused
+    build(options, session)
+    sources = tmp_path / "site" / "sources" / "index.html"
+    edits = [  # a quoted sentence (the first page's), then an unquoted page's title
+        ("many-1.md", "Some context citing [@post-two] and", "A reworded context citing [@post-two] and"),
+        ("many-5.md", "A Question 5 of Many?", "A Question 5, Retitled?"),
+    ]
+    for name, old, new in edits:
+        page = content / "controversies" / name
+        page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert build(options, session).patched
+        scratch = tmp_path / "scratch"
+        shutil.rmtree(scratch, ignore_errors=True)
+        build(Options(content=content, out=scratch, search=False, jobs=1))
+        assert sources.read_bytes() == (scratch / "sources" / "index.html").read_bytes()
+    (entry,) = html(sources).xpath("//li[@id='source-paper-one']")
+    assert "A reworded context citing and then." in [text(a) for a in entry.xpath(".//a[@class='citing-sentence']")]
+    assert "A Question 5, Retitled?" in [text(a) for a in entry.xpath(".//ul[@class='citing-pages']/li/a[1]")]
