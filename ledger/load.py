@@ -45,6 +45,8 @@ class Document:
     body: Body
     digest: str = ""
     """Of the file's path and bytes: equal digests, equal documents (for this engine)."""
+    checked: tuple[Any, list[ContentError]] | None = field(default=None, compare=False, repr=False)
+    """Its own check (``validate.check_early``), if done as it was parsed: then validation does not do it again."""
 
 
 @dataclass
@@ -175,9 +177,12 @@ class Reader(Protocol):
         """(digest of the file's path and bytes, the YAML read); raises ``YamlError`` if it cannot be read."""
         ...
 
-    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+    def pages(
+        self, pages: list[Page], meanwhile: Callable[[], object], parsed_here: Callable[[Document], object]
+    ) -> dict[str, Parsed]:
         """``parse_document`` of each page, by shown path (a page that cannot be read: no document, its error);
-        calls ``meanwhile`` once, in this process, while other processes parse (or before parsing here)."""
+        calls ``meanwhile`` once, in this process, while other processes parse (or before parsing here), and
+        ``parsed_here`` with each document parsed by this build (not one it recalled), once it is."""
         ...
 
 
@@ -188,9 +193,15 @@ class Plain:
         data = read_bytes(file, shown, limit)
         return digest(shown, data), parse_registry(data, shown)
 
-    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+    def pages(
+        self, pages: list[Page], meanwhile: Callable[[], object], parsed_here: Callable[[Document], object]
+    ) -> dict[str, Parsed]:
         meanwhile()
-        return {shown: read_page(slug, shown, path) for slug, shown, path, _ in pages}
+        parsed = {shown: read_page(slug, shown, path) for slug, shown, path, _ in pages}
+        for document, _ in parsed.values():
+            if document is not None:
+                parsed_here(document)
+        return parsed
 
 
 PLAIN = Plain()
@@ -253,13 +264,18 @@ def load_registry(file: Path, shown: str, raw: RawContent, reader: Reader, requi
 
 
 def load(
-    root: str | Path, reader: Reader = PLAIN, files: list[Entry] | None = None, meanwhile: Callable[[], object] = bool
+    root: str | Path,
+    reader: Reader = PLAIN,
+    files: list[Entry] | None = None,
+    meanwhile: Callable[[], object] = bool,
+    parsed_here: Callable[[str, Document], object] | None = None,
 ) -> RawContent:
     """Read the content folder at ``root``; problems are collected in ``RawContent.errors``.
 
     ``reader`` reads and parses the files; ``files``: a listing of everything under ``root`` (names relative
     to it, sorted; ``reuse.incremental.content_files``), if the caller made one; otherwise the folders are listed.
-    The registries are read, and ``meanwhile`` called, while the reader's workers parse the pages.
+    The registries are read, and ``meanwhile`` called, while the reader's workers parse the pages; ``parsed_here``
+    is given (folder, document) of each page this build parsed (not recalled), as each comes back from them.
     """
     root_str = str(root)
     base = Path(root)
@@ -294,7 +310,13 @@ def load(
             slug = name.removesuffix(".md")
             pending.append((folder, slug, shown))
             pages.append((slug, shown, path, st))
-    parsed = reader.pages(pages, registries)
+    folders = {shown: folder for folder, _, shown in pending}
+
+    def told(document: Document) -> None:
+        if parsed_here is not None:
+            parsed_here(folders[document.path], document)
+
+    parsed = reader.pages(pages, registries, told)
     raw.errors += listing_errors
     for folder, slug, shown in pending:
         document, errors = parsed[shown]

@@ -32,7 +32,7 @@ from .reuse.parallel import cpu_count
 from .reuse.read import CachedReader
 from .reuse.session import Reuse
 from .revisions import Revision
-from .validate import validate
+from .validate import check_early, validate
 
 
 def check(options: Options, raw: RawContent | None = None, recall: Recall = ONCE) -> tuple[Site, list[ContentError]]:
@@ -80,7 +80,7 @@ def plan(
     start = time.perf_counter()
     reader = CachedReader(reuse.cache, session.stat if session else None, options.jobs or cpu_count())
     bytecode = options.cache / "jinja" if options.cache is not None else None
-    raw = load(options.content, reader, files, partial(_compiled, options.templates, bytecode))
+    raw = load(options.content, reader, files, partial(_compiled, options.templates, bytecode), check_early)
     site, warnings = check(options, raw, reuse)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()

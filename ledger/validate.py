@@ -195,8 +195,17 @@ def _with_body(
 def _without_body(
     check: Callable[[Document], tuple[R | None, list[ContentError]]], doc: Document
 ) -> tuple[R | None, list[ContentError]]:
+    if doc.checked is not None:
+        return doc.checked
     record, errors = check(doc)
     return (dataclasses.replace(record, body=NO_BODY) if record is not None else None), errors
+
+
+def check_early(folder: str, doc: Document) -> None:
+    """Check a page on its own (schema, positions, dates; not its references) as soon as it is parsed, keeping
+    the outcome on it: the pipeline does it while its workers parse the other pages (a core is idle after)."""
+    check = _check_thread if folder == "threads" else _check_controversy
+    doc.checked = _without_body(check, doc)  # type: ignore[arg-type]
 
 
 def _unknown(

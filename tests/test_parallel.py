@@ -39,7 +39,8 @@ def test_workers_collect_cycles_while_the_parent_has_its_collector_paused() -> N
 
 
 def test_this_process_works_meanwhile_while_the_workers_run(tmp_path: Path) -> None:
-    """The pipeline reads the registries and compiles the templates while the workers parse the pages."""
+    """The pipeline reads the registries and compiles the templates while the workers parse the pages, and checks
+    each page as it comes back."""
     started = tmp_path / "started"
 
     def wait_for_meanwhile(chunk: list[int]) -> list[int]:
@@ -48,6 +49,7 @@ def test_this_process_works_meanwhile_while_the_workers_run(tmp_path: Path) -> N
             time.sleep(0.01)
         return [item if started.exists() else -1 for item in chunk]
 
-    chunks = fork_map(wait_for_meanwhile, list(range(8)), 2, meanwhile=started.touch)
-    assert [item for chunk in chunks for item in chunk] == list(range(8))
+    told: list[list[int]] = []
+    chunks = fork_map(wait_for_meanwhile, list(range(8)), 2, meanwhile=started.touch, each=told.append)
+    assert [item for chunk in chunks for item in chunk] == list(range(8)) and told == chunks
     assert fork_map(lambda chunk: [started.exists()], [1], 2, meanwhile=started.unlink) == [[False]]  # in-process

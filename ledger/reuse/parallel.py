@@ -62,6 +62,7 @@ def fork_map(
     poll: Callable[[], None] | None = None,
     weight: Callable[[T], Any] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    each: Callable[[R], object] | None = None,
 ) -> list[R]:
     """``fn`` applied to chunks of ``items`` in ``workers`` forked processes; results in chunk order.
 
@@ -69,27 +70,41 @@ def fork_map(
     (an item's cost, or something that sorts as it does), the heaviest items come first: a page that takes a
     second, handed out last, would keep one worker busy while the others wait. ``workers <= 1`` (or no
     ``fork``) runs everything here, in one chunk. ``poll`` is called now and then while the workers run
-    (``Counter.poll``); ``meanwhile``, once, here, while they run (first, when there are none): work of this
-    process's own that would otherwise leave a core idle before or after.
+    (``Counter.poll``). Work of this process's own that would otherwise leave a core idle before or after is
+    done here while they run: ``meanwhile``, once (first, when there are no workers), and ``each`` with each
+    chunk's result as it comes back (in chunk order).
     """
     global _task
     if workers <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
-        return [fn(list(items))]
+        results = [fn(list(items))]
+        if each is not None:
+            each(results[0])
+        return results
     chunks = sliced(sorted(items, key=weight, reverse=True) if weight else items, workers * CHUNKS_PER_WORKER)
     _task = lambda index: fn(chunks[index])  # noqa: E731  (workers inherit it through fork)
     try:
         # a worker collects cycles even if this process paused its collector (``serve.collection_deferred``):
         # rendering thousands of pages leaves tens of thousands of cyclic objects
         with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
-            result = pool.map_async(_run, range(len(chunks)), chunksize=1)
+            running = pool.imap(_run, range(len(chunks)), chunksize=1)
             if meanwhile is not None:
                 meanwhile()
-            while poll is not None and not result.ready():
-                result.wait(POLL_SECONDS)
-                poll()
-            return result.get()  # type: ignore[return-value]
+            results: list[R] = []
+            while len(results) < len(chunks):
+                try:
+                    result = running.next(POLL_SECONDS if poll is not None else None)
+                except multiprocessing.TimeoutError:
+                    assert poll is not None
+                    poll()
+                    continue
+                results.append(result)  # type: ignore[arg-type]
+                if each is not None:
+                    each(result)  # type: ignore[arg-type]
+                if poll is not None:
+                    poll()
+            return results
     finally:
         _task = None
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..digests import digest
-from ..load import Page, Parsed, YamlRead, parse_document, parse_registry, read_bytes
+from ..load import Document, Page, Parsed, YamlRead, parse_document, parse_registry, read_bytes
 from ..yamltree import YamlError
 from . import spill, unchanged
 from .cache import Cache
@@ -62,7 +62,9 @@ class CachedReader:
             self.cache.put("yaml", key, hit)
         return file_digest, hit
 
-    def pages(self, pages: list[Page], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+    def pages(
+        self, pages: list[Page], meanwhile: Callable[[], object], parsed_here: Callable[[Document], object]
+    ) -> dict[str, Parsed]:
         parsed: dict[str, Parsed] = {}
         misses: list[tuple[str, str, Path]] = []
         for slug, shown, path, st in pages:
@@ -78,14 +80,19 @@ class CachedReader:
                     self.cache.remember("parse", key, parsed[shown])
             else:
                 misses.append((slug, shown, Path(path)))
-        parsed |= self._parse(misses, meanwhile)
+        parsed |= self._parse(misses, meanwhile, parsed_here)
         with contextlib.suppress(OSError):
             spill.hold()  # the bodies' files, open and removed: nothing is left on disk however this process ends
         return parsed
 
-    def _parse(self, files: list[tuple[str, str, Path]], meanwhile: Callable[[], object]) -> dict[str, Parsed]:
+    def _parse(
+        self,
+        files: list[tuple[str, str, Path]],
+        meanwhile: Callable[[], object],
+        parsed_here: Callable[[Document], object],
+    ) -> dict[str, Parsed]:
         """``parse_document`` of each (slug, shown path, file), by all cores, keyed by shown path; results are cached.
-        ``meanwhile`` runs here while the workers parse.
+        ``meanwhile`` runs here while the workers parse, and ``parsed_here`` is given each document as it comes back.
 
         Workers read the files themselves, so the contents never travel or pile up in this process, and
         write their parses to the cache themselves (pickling them all here is slow).
@@ -109,12 +116,17 @@ class CachedReader:
         with contextlib.suppress(OSError):  # (without one, bodies stay in memory)
             spill.prepare()  # one folder for every worker's bodies, removed when this process exits
         parsed: dict[str, Parsed] = {}
-        workers = self.workers if len(files) >= PARALLEL_FROM else 1
-        for results in fork_map(parse_chunk, files, workers, meanwhile=meanwhile):
+
+        def received(results: list[tuple[str, str, Parsed]]) -> None:
             for key, shown, result in results:
                 parsed[shown] = result
                 if key:
                     cache.remember("parse", key, result)  # a session: in this process too
+                if result[0] is not None:
+                    parsed_here(result[0])
+
+        workers = self.workers if len(files) >= PARALLEL_FROM else 1
+        fork_map(parse_chunk, files, workers, meanwhile=meanwhile, each=received)
         return parsed
 
     def _parse_key(self, path: str, st: os.stat_result | None, shown: str) -> str:
