@@ -11,7 +11,6 @@ it keeps what the next one can reuse (``reuse/cache.py``, ``reuse/incremental.py
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ from .reuse import incremental, outputs
 from .reuse.cache import Cache, prepare
 from .reuse.incremental import ContentFiles, Snapshot
 from .reuse.parallel import Progress, cpu_count
-from .reuse.search import index_site
 from .reuse.session import BuildSession, Reuse
-from .reuse.write import MOST_FILES, Emitted, Prefill, emit, patch, publish
+from .reuse.write import MOST_FILES, Emitted, emit, patch, publish
 from .revisions import Revision, revisions
 
 if TYPE_CHECKING:
@@ -142,38 +140,12 @@ def build(
     from .plan import plan  # here, once there is something to build: a build with nothing to do loads no stage
 
     timings = {"git": time.perf_counter() - start}
-    prefill = _prefill(options, found, session)
-    try:
-        made = plan(options, found.revised, Reuse(found.cache, session), timings, found.previous, found.files)
-        key = incremental.render_key(options.templates, made.site)
-        static = tree_fingerprint(options.static)
-        if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
-            return report
-        return _staged(options, found, made, key, static, timings, session, progress, prefill)
-    finally:
-        if prefill is not None:
-            prefill.discard()  # (its folder is the site now, if the build used it)
-
-
-PREFILL_FROM = 200
-"""Fewer kept files than this are linked after planning: forking costs more than the overlap saves."""
-
-
-def _prefill(options: Options, found: Inputs, session: BuildSession | None) -> Prefill | None:
-    """A fresh output folder (a pull request's checkout) that a build on record published before: the files that
-    build kept are linked into a staging folder by another process while this one plans (``fill.Prefill``)."""
-    previous = found.previous
-    if options.cache is None or session is not None or previous is None or found.out.exists():
-        return None
-    if not hasattr(os, "fork"):
-        return None
-    store = outputs.Store(found.cache, digest(previous.key, previous.static))
-    keys = outputs.input_keys(store.configuration, previous.deps, previous.versions)
-    kept = store.kept(keys)
-    if len(kept) < PREFILL_FROM:
-        return None
-    found.out.parent.mkdir(parents=True, exist_ok=True)
-    return Prefill(found.out, kept, keys, options.jobs or cpu_count())
+    made = plan(options, found.revised, Reuse(found.cache, session), timings, found.previous, found.files)
+    key = incremental.render_key(options.templates, made.site)
+    static = tree_fingerprint(options.static)
+    if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
+        return report
+    return _staged(options, found, made, key, static, timings, session, progress)
 
 
 def _unchanged(
@@ -264,7 +236,6 @@ def _staged(
     timings: dict[str, float],
     session: BuildSession | None,
     progress: Progress | None = None,
-    prefill: Prefill | None = None,
 ) -> BuildReport:
     """A whole new site, staged beside the old one (in its spare, reusing its unchanged files) and swapped in.
 
@@ -278,8 +249,6 @@ def _staged(
     keys: dict[str, str] = {}
     emitted = Emitted()
 
-    prefilled = prefill.result() if prefill is not None else None  # (waits for it: the planning is done)
-
     def fill(staging: Path) -> None:
         nonlocal emitted
         reuse = incremental.reusable(made.jobs, previous, key, made.versions, out)
@@ -287,28 +256,23 @@ def _staged(
         if store is not None:
             deps = {file: job.deps for file, job in made.jobs.items()}
             keys.update(outputs.input_keys(store.configuration, deps, made.versions))
+            kept = store.kept(keys, reuse)
             keep_as = {file: store.path(k) for file, k in keys.items() if file not in reuse}
-        ready, stale = None, ()
-        if prefill is not None and prefilled is not None:  # keep what the edit did not change
-            same = {file for file, k in prefill.keys.items() if keys.get(file) == k}
-            ready = Emitted(0, {f: v for f, v in prefilled.made.items() if f in same}, prefilled.refused)
-            stale = prefilled.made.keys() - ready.made.keys()
-        if store is not None:
-            kept = store.kept(keys, reuse | (ready.made.keys() if ready is not None else set()))
         workers = options.jobs or cpu_count()
-        emitted = emit(staging, made.jobs, options.static, workers, out, reuse, kept, keep_as, progress, ready, stale)
+        emitted = emit(staging, made.jobs, options.static, workers, out, reuse, kept, keep_as, progress)
         report.rendered = emitted.rendered
         report.notes += [f"{file}: {REFUSED}" for file in emitted.refused]
         timings["render+write"] = time.perf_counter() - start
 
     def index_search(staging: Path) -> None:
+        from .reuse.search import index_site  # here: a build without the search index does not load it
+
         search_start = time.perf_counter()
         report.search = index_site(staging, options.cache)
         timings["search"] = time.perf_counter() - search_start
 
     spare = options.cache / "spare" / found.snapshot_key if options.cache is not None else None
-    staging = prefill.folder if prefill is not None and prefilled is not None else None
-    publish(out, after_write=index_search if options.search else None, fill=fill, spare=spare, staging=staging)
+    publish(out, after_write=index_search if options.search else None, fill=fill, spare=spare)
     timings["swap"] = time.perf_counter() - start - timings["render+write"] - timings.get("search", 0.0)
     if options.cache is not None:
         assert store is not None

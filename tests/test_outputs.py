@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from ledger import pipeline
 from ledger.pipeline import Options, build
 from ledger.reuse import cache, outputs, read, write
 from ledger.reuse.session import BuildSession
@@ -48,15 +47,10 @@ def store_files(root: Path) -> dict[str, int]:
     return {str(p): p.stat().st_ino for p in latest.rglob("*") if p.is_file() and p.name != outputs.USED}
 
 
-@pytest.mark.parametrize(("jobs", "prefill"), [(1, False), (2, True)], ids=["after planning", "while planning"])
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_fresh_output_folder_is_filled_from_the_cache_after_every_kind_of_edit(
-    tmp_path: Path, workspace, parallel, jobs: int, prefill: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, workspace, parallel, jobs: int
 ) -> None:
-    """``prefill``: the previous build's kept files are linked by another process while the build plans, then
-    the ones the edit changed are removed (``fill.Prefill``); else they are linked once the build knows which."""
-    prefills: list[write.Prefill] = []
-    monkeypatch.setattr(pipeline, "PREFILL_FROM", 1 if prefill else 10**9)
-    monkeypatch.setattr(pipeline, "Prefill", lambda *args: prefills.append(write.Prefill(*args)) or prefills[-1])
     content, templates = workspace
     out = tmp_path / "site"
     options = Options(content=content, out=out, templates=templates, search=False, cache=tmp_path / "c", jobs=jobs)
@@ -70,8 +64,7 @@ def test_a_fresh_output_folder_is_filled_from_the_cache_after_every_kind_of_edit
         if edit not in EVERYTHING:
             assert 0 < report.rendered < len(report.files) // 2, f"{edit.__name__} rendered {report.rendered}"
         empty = [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
-        assert not empty, empty  # (a deleted page's folder, prefilled)
-    assert len(prefills) == (len(EDITS) if prefill else 0)
+        assert not empty, empty  # (a deleted page's folder)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     kept = set(store_files(tmp_path / "c").values())
     site = {p.stat().st_ino for p in out.rglob("*") if p.is_file() and "static" not in p.parts}

@@ -1,6 +1,6 @@
 """Where an output file lands (never outside the output folder), and a staging folder filled with the files the
-cache keeps (``outputs.py``) instead of rendering them: by threads once the build knows which, or by a forked
-process while it plans (``Prefill``). Part of the writer (``write.py``, which calls it): nothing else writes here.
+cache keeps (``outputs.py``) instead of rendering them, by threads once the build knows which. Part of the writer
+(``write.py``, which calls it): nothing else writes here.
 """
 
 from __future__ import annotations
@@ -8,10 +8,8 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
-import pickle
 import shutil
-import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -117,65 +115,3 @@ def fill(root: Path, kept: Mapping[str, outputs.Kept], workers: int, counter: Co
     for future in running:
         done.add(future.result())
     return done
-
-
-def remove(root: Path, files: Collection[str]) -> None:
-    """Remove ``files`` from under ``root``, and the folders that leaves empty."""
-    for file in sorted(files, reverse=True):
-        path = os.path.join(str(root), checked(file))
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        folder = os.path.dirname(path)
-        while folder != str(root):
-            try:
-                os.rmdir(folder)
-            except OSError:  # not empty
-                break
-            folder = os.path.dirname(folder)
-
-
-class Prefill:
-    """The kept files of the previous build linked, by a forked process, into a staging folder beside ``out`` while
-    this one reads and plans the build: a fresh output folder's filling then overlaps the planning, on another core.
-
-    Forked before the planning, while this process is small, so forking is cheap; the child only makes folders,
-    reads, hashes and links (``fill``) and hands back what it did through a pipe. ``emit`` keeps the files whose
-    input key did not change since (the build says which) and removes the others.
-    """
-
-    def __init__(self, out: Path, kept: Mapping[str, outputs.Kept], keys: Mapping[str, str], workers: int) -> None:
-        out = out.absolute()
-        self.keys = keys
-        """The input key of each file, as the previous build made it (``outputs.input_keys``)."""
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.fill-{os.getpid()}-", dir=out.parent))
-        self._result: Emitted | None = None
-        read, written = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: fill, report, and leave without running this process's exit handlers
-            code = 1
-            try:
-                os.close(read)
-                done = fill(self.folder, kept, workers, Counter(len(kept), None))
-                with os.fdopen(written, "wb") as stream:
-                    pickle.dump(done, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(written)
-        self._pid, self._read = pid, read
-
-    def result(self) -> Emitted | None:
-        """What the child linked (waiting for it), or ``None`` if it failed (then nothing it did is used)."""
-        if self._pid:
-            with os.fdopen(self._read, "rb") as stream:
-                data = stream.read()
-            _, status = os.waitpid(self._pid, 0)
-            self._pid = 0
-            with contextlib.suppress(pickle.UnpicklingError, EOFError):
-                self._result = pickle.loads(data) if status == 0 and data else None
-        return self._result
-
-    def discard(self) -> None:
-        """Wait for the child and remove its folder (a build that failed, or did not use it)."""
-        self.result()
-        shutil.rmtree(self.folder, ignore_errors=True)

@@ -28,15 +28,15 @@ from ..model import Body, Citation
 from ..recall import ONCE, Recall
 from . import unchanged
 from .cache import engine_fingerprint
-from .search import SearchIndex
 from .unchanged import StatCache
 from .write import Listing
 
-if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer
+if TYPE_CHECKING:  # not at run time: a build with nothing to do never imports the renderer (nor the search)
     from ..load import RawContent
     from ..model import Controversy, Site
     from ..render import Job
     from ..revisions import Revision
+    from .search import SearchIndex
 
 
 @dataclass

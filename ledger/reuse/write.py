@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import outputs
-from .fill import FIXED_MTIME, Emitted, Prefill, UnsafePath, fill, remove, target
+from .fill import FIXED_MTIME, Emitted, UnsafePath, fill, target
 from .parallel import Counter, Progress, fork_map
-from .spill import alive
 
-__all__ = ["FIXED_MTIME", "Emitted", "Prefill", "UnsafePath", "emit", "patch", "publish", "target"]
+__all__ = ["FIXED_MTIME", "Emitted", "UnsafePath", "emit", "patch", "publish", "target"]
 
 if TYPE_CHECKING:
     from ..render import Job, Made
@@ -84,14 +83,9 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 def _remove_leftovers(out: Path) -> None:
-    """Staging folders of builds that were killed before they finished (safe: we hold the lock), and prefilled ones
-    (``Prefill``, made before the lock is taken) whose process is gone."""
+    """Staging folders of builds that were killed before they finished (safe: we hold the lock)."""
     for stale in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.fill-*"):
-        owner = stale.name.removeprefix(f".{out.name}.fill-").split("-")[0]
-        if owner.isdigit() and not alive(int(owner)):
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _retire(previous: Path, spare: Path | None) -> None:
@@ -110,7 +104,6 @@ def publish(
     fill: Callable[[Path], None],
     after_write: Callable[[Path], None] | None = None,
     spare: Path | None = None,
-    staging: Path | None = None,
 ) -> None:
     """Replace the folder ``out`` with what ``fill(staging)`` writes into a staging folder, in one atomic step.
 
@@ -119,18 +112,16 @@ def publish(
     read the written pages (the search index); what it adds is published with them. With ``spare`` (a
     folder in the build cache), the site swapped out is kept there instead of deleted, and the next build
     stages in it: ``fill`` then finds an older site to bring up to date, not an empty folder, and no
-    folder is deleted and made again (on some disks, deleting and making folders is slow). A given
-    ``staging`` folder (a ``Prefill``'s) is used instead of a new one, and removed if the build fails.
+    folder is deleted and made again (on some disks, deleting and making folders is slow).
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out.parent):
         _remove_leftovers(out)
-        if staging is None:
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-            if spare is not None and spare.is_dir():
-                with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
-                    spare.rename(staging)  # replaces the empty folder
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        if spare is not None and spare.is_dir():
+            with contextlib.suppress(OSError):  # e.g. on another file system: then the staging folder is empty
+                spare.rename(staging)  # replaces the empty folder
         try:
             fill(staging)
             if after_write is not None:
@@ -273,31 +264,21 @@ def emit(
     kept: Mapping[str, outputs.Kept] | None = None,
     keep_as: Mapping[str, str] | None = None,
     progress: Progress | None = None,
-    prefilled: Emitted | None = None,
-    stale: Collection[str] = (),
 ) -> Emitted:
     """Write every job's file under ``root``, linking ``reuse`` from ``previous`` and the ``kept`` files from the
     cache's store (each checked against its digest first); the files rendered are kept in the store as ``keep_as``
     says (file → path). ``progress``: told how many files are done of how many, now and then.
 
-    ``root`` is empty, or holds an older site to be brought up to date (``_tidy``), or what a ``Prefill`` linked
-    there: the files of ``prefilled`` are done, those in ``stale`` (no longer the same) are removed first."""
+    ``root`` is empty, or holds an older site to be brought up to date (``_tidy``)."""
     kept, keep_as = kept or {}, keep_as or {}
-    if prefilled is not None:
-        remove(root, stale)
-        done_before: set[str] = set()
-    else:
-        done_before = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
+    done_before = _tidy(root, jobs.keys(), reuse, previous) if any(root.iterdir()) else set()
     if static is not None and static.is_dir():
         shutil.copytree(static, root / "static", symlinks=False)
     if previous is not None and reuse:
         _link(previous, root, set(reuse) - done_before)
-    ready = prefilled.made if prefilled is not None else {}
-    pending = [job for file, job in sorted(jobs.items()) if file not in reuse and file not in ready]
+    pending = [job for file, job in sorted(jobs.items()) if file not in reuse]
     counter = Counter(len(pending), progress)
     done = fill(root, {job.file: kept[job.file] for job in pending if job.file in kept}, workers, counter)
-    if prefilled is not None:
-        done.add(prefilled)
     pending = [job for job in pending if job.file not in done.made]  # and those refused or gone from the store
     chunks = fork_map(
         lambda chunk: _render_into(root, chunk, keep_as, counter.tick),
