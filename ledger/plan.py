@@ -59,7 +59,8 @@ class Plan:
     """Everything read and resolved, and the job making each output file (nothing rendered yet)."""
 
     versions: dict[str, str]
-    """A digest per record (``incremental.versions``): the parsed files themselves are not kept."""
+    """A digest per record (``incremental.versions``): the parsed files themselves are not kept. Empty for a build
+    with neither a cache nor a session: no later build compares them."""
     site: Site
     warnings: list[ContentError]
     jobs: dict[str, Job]
@@ -84,7 +85,9 @@ def plan(
     site, warnings = check(options, raw, reuse)
     timings["load+validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    found = versions(raw, site, revised, previous and previous.versions, reuse)
+    # what the next build compares (the cache's snapshot, a session's patches): without either, nothing reads them
+    keeps = options.cache is not None or session is not None
+    found = versions(raw, site, revised, previous and previous.versions, reuse) if keeps else {}
     del raw  # its YAML trees are all but garbage now: their memory goes to linking, not on top of it
     links = link(site, reuse, session.links if session else None)
     if session is not None:
