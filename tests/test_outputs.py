@@ -4,6 +4,7 @@ scratch, after every kind of edit, from a cache restored elsewhere, and whatever
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import shutil
 import subprocess
@@ -69,6 +70,13 @@ def test_a_fresh_output_folder_is_filled_from_the_cache_after_every_kind_of_edit
     kept = set(store_files(tmp_path / "c").values())
     site = {p.stat().st_ino for p in out.rglob("*") if p.is_file() and "static" not in p.parts}
     assert site == kept  # the store holds the latest site, linked, and nothing more
+
+
+def test_a_kept_file_is_checked_by_the_sha256_of_all_its_bytes(tmp_path: Path) -> None:
+    for size in (0, 1, 4096, 3 * 1024 * 1024 + 7):
+        data = bytes(i % 251 for i in range(size))
+        (tmp_path / "kept").write_bytes(data)
+        assert outputs.file_digest(tmp_path / "kept") == (hashlib.sha256(data).hexdigest(), size)
 
 
 def test_a_cache_restored_on_another_machine_fills_the_folder_in_a_new_process(tmp_path: Path, workspace) -> None:

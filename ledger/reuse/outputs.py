@@ -56,10 +56,22 @@ def content_digest() -> hashlib._Hash:
 
 
 def file_digest(path: str | Path) -> tuple[str, int]:
-    """``content_digest`` of the file at ``path``, and its size."""
-    with open(path, "rb") as stream:
-        found = hashlib.file_digest(stream, content_digest)
-        return found.hexdigest(), stream.tell()
+    """``content_digest`` of the file at ``path``, and its size.
+
+    A fresh output folder checks every kept file it links (6,567 on the 1,000 corpus): read in one piece of the
+    size the file has (a second read finds its end, or what was appended since), not through a file object and
+    ``hashlib.file_digest``'s buffer, which cost more than the hashing for files this small.
+    """
+    found, size = content_digest(), 0
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        piece = os.fstat(fd).st_size + 1
+        while data := os.read(fd, piece):
+            found.update(data)
+            size += len(data)
+    finally:
+        os.close(fd)
+    return found.hexdigest(), size
 
 
 def input_keys(configuration: str, deps: Mapping[str, tuple[str, ...]], versions: Mapping[str, str]) -> dict[str, str]:
