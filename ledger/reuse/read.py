@@ -130,9 +130,12 @@ class CachedReader:
         return parsed
 
     def _parse_key(self, path: str, st: os.stat_result | None, shown: str) -> str:
-        """The cache key of the file's parse; a session does not read again a file unchanged since it last did."""
+        """The cache key of the file's parse; a session does not read again a file unchanged since it last did.
+
+        Without a cache folder there is no key ("") and the file is not read here: the worker parsing it reads it
+        (and reports it if it cannot), so this process does not read every page first, a core idle meanwhile."""
         if self.stat is None:
-            return self.cache.key(shown, read_bytes(Path(path), shown))
+            return self.cache.key(shown, read_bytes(Path(path), shown)) if self.cache.root is not None else ""
         if st is None:
             with contextlib.suppress(OSError):
                 st = os.lstat(path)
