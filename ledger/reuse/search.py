@@ -12,6 +12,7 @@ Two things are added to Pagefind here:
   the digest of what Pagefind reads (the bytes of every page carrying ``data-pagefind-body``, with
   their paths, and the binary), and a build whose indexed pages are all the same links the kept index
   in instead of running Pagefind: byte for byte the index Pagefind would write (``tests/test_search.py``).
+  With no index kept yet (a cold build), the digest is read while Pagefind runs, not before it.
 - **Determinism.** Pagefind 1.5 writes its filter indexes (``filter/*.pf_filter``, and their list in
   ``pagefind.*.pf_meta``) in hash-map order, which differs from run to run. ``canonical_filters``
   rewrites them in sorted order (each value's pages sorted, once each) and names them by their new
@@ -40,6 +41,8 @@ INDEXED = b"data-pagefind-body"
 """Pages without it are not read by Pagefind (once any page has it) and are left out of the digest."""
 KEPT = 2
 """Indexes kept in the cache: the latest two, so switching back and forth between two sites reuses both."""
+ENTRY = "pagefind-entry.json"
+"""The file naming a bundle's index files; a kept index has one (kept folders are renamed into place whole)."""
 MAGIC = b"pagefind_dcd"
 """What each of Pagefind's gzipped CBOR files starts with, once decompressed."""
 
@@ -119,33 +122,46 @@ def _index(folder: Path, bundle: Path, cache: Path | None) -> SearchIndex:
     executable = pagefind_executable()
     if executable is None:
         return SearchIndex(False, "search skipped: the Pagefind binary was not found (pip install 'pagefind[bin]')")
-    kept = cache / "search" / indexed_digest(folder, executable) if cache is not None else None
-    if kept is not None and (kept / "pagefind-entry.json").is_file() and _copy(kept, bundle):
-        return _counted(bundle, reused=True)
+    indexes = cache / "search" if cache is not None else None
+    found = None
+    if indexes is not None and any(indexes.glob(f"*/{ENTRY}")):  # one may be for these pages: look before indexing
+        found = indexed_digest(folder, executable)
+        if (indexes / found / ENTRY).is_file() and _copy(indexes / found, bundle):
+            return _counted(bundle, reused=True)
     command = [str(executable), "--site", str(folder), "--output-path", str(bundle), "--silent"]
     try:
         # Run inside the site: Pagefind reads a pagefind.yml/.toml/.json from its working directory.
-        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, check=False)
+        pagefind = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         return _skipped(bundle, f"Pagefind could not run ({exc.strerror or exc})")
-    except subprocess.TimeoutExpired:
-        return _skipped(bundle, "Pagefind took longer than 10 minutes")
-    if result.returncode != 0:
-        detail = (result.stderr.strip() or result.stdout.strip()).splitlines()[-1:] or ["no output"]
-        return _skipped(bundle, f"Pagefind failed with exit code {result.returncode}: {detail[0]}")
+    with pagefind:
+        try:
+            if indexes is not None and found is None:  # to keep the index by: read while Pagefind reads the pages
+                found = indexed_digest(folder, executable)
+            stdout, stderr = pagefind.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            pagefind.kill()
+            pagefind.communicate()
+            return _skipped(bundle, "Pagefind took longer than 10 minutes")
+        except BaseException:
+            pagefind.kill()
+            raise
+    if pagefind.returncode != 0:
+        detail = (stderr.strip() or stdout.strip()).splitlines()[-1:] or ["no output"]
+        return _skipped(bundle, f"Pagefind failed with exit code {pagefind.returncode}: {detail[0]}")
     try:
         canonical_filters(bundle)
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         return _skipped(bundle, f"Pagefind wrote filter indexes this build cannot read ({exc})")
     counted = _counted(bundle, reused=False)
-    if counted.built and kept is not None:
-        _keep(bundle, kept)
+    if counted.built and indexes is not None and found is not None:
+        _keep(bundle, indexes / found)
     return counted
 
 
 def _counted(bundle: Path, reused: bool) -> SearchIndex:
     try:
-        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+        languages = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))["languages"]
         pages = sum(language["page_count"] for language in languages.values())
     except (OSError, ValueError, KeyError, TypeError):
         return _skipped(bundle, "Pagefind wrote no readable index")
@@ -199,7 +215,7 @@ def canonical_filters(bundle: Path) -> None:
     names the metadata by its hash. Values and filters are sorted, pages sorted and listed once, and
     each rewritten file named by the digest of its new content.
     """
-    entry_path = bundle / "pagefind-entry.json"
+    entry_path = bundle / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
         old_meta = bundle / f"pagefind.{language['hash']}.pf_meta"
