@@ -8,6 +8,7 @@ the snapshot; ``shows.keys`` interns those of a job (a large site's files name m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -50,3 +51,11 @@ for _dep in Dep:
 def every_of(key: str) -> str:
     """``Dep.X.every`` for a key of kind X."""
     return key.split(":", 1)[0] + ":*"
+
+
+def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
+    """Records added, removed or edited between two builds' versions, plus ``<kind>:*`` for each kind with any such
+    record: a file none of whose keys is in it shows what it showed then."""
+    keys = {k for k, version in new.items() if old.get(k) != version}
+    keys.update(k for k in old if k not in new)
+    return keys | {every_of(k) for k in keys}

@@ -255,7 +255,7 @@ def _staged(
         kept, keep_as = {}, {}
         if store is not None:
             deps = {file: job.deps for file, job in made.jobs.items()}
-            keys.update(outputs.input_keys(store.configuration, deps, made.versions))
+            keys.update(outputs.input_keys(store.configuration, deps, made.versions, _earlier(previous)))
             kept = store.kept(keys, reuse)
             keep_as = {file: store.path(k) for file, k in keys.items() if file not in reuse}
         workers = options.jobs or cpu_count()
@@ -278,6 +278,7 @@ def _staged(
         assert store is not None
         store.save(keys, emitted.made)
         snapshot = _snapshot(found, made, key, incremental.listing(out), report, out.stat().st_ino, static)
+        snapshot.keys = keys
         found.cache.put("snapshot", found.snapshot_key, snapshot)
         found.cache.prune()
         if session is not None:
@@ -285,6 +286,13 @@ def _staged(
             found.cache.forget_unused()
             _shown(session, out).follow(snapshot.deps)
     return report
+
+
+def _earlier(previous: Snapshot | None) -> outputs.Earlier | None:
+    """The input keys the previous build recorded: ``input_keys`` keeps those of the files an edit did not touch."""
+    if previous is None:
+        return None
+    return outputs.Earlier(digest(previous.key, previous.static), previous.keys, previous.deps, previous.versions)
 
 
 REFUSED = "its copy in the build cache no longer had the bytes recorded for it; ignored, and rendered again"

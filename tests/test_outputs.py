@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger.digests import digest
 from ledger.pipeline import Options, build
 from ledger.reuse import cache, outputs, read, write
 from ledger.reuse.session import BuildSession
@@ -66,6 +67,9 @@ def test_a_fresh_output_folder_is_filled_from_the_cache_after_every_kind_of_edit
             assert 0 < report.rendered < len(report.files) // 2, f"{edit.__name__} rendered {report.rendered}"
         empty = [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
         assert not empty, empty  # (a deleted page's folder)
+        snapshot = cache.Cache(tmp_path / "c").get("snapshot", digest("snapshot", str(out.absolute())))
+        everyone = outputs.input_keys(digest(snapshot.key, snapshot.static), snapshot.deps, snapshot.versions)
+        assert snapshot.keys == everyone, edit.__name__  # the keys kept from the build before are still right
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     kept = set(store_files(tmp_path / "c").values())
     site = {p.stat().st_ino for p in out.rglob("*") if p.is_file() and "static" not in p.parts}
@@ -79,13 +83,38 @@ def test_a_kept_file_is_checked_by_the_sha256_of_all_its_bytes(tmp_path: Path) -
         assert outputs.file_digest(tmp_path / "kept") == (hashlib.sha256(data).hexdigest(), size)
 
 
+def test_a_file_keeps_its_input_key_only_while_what_it_shows_is_unchanged() -> None:
+    """``input_keys`` given an earlier build's keys hashes only the files an edit touched; each key is the one a
+    build hashing every file finds."""
+    deps = {"a.html": ("b:x", "s:one"), "list.html": ("r:*",), "b.html": ("b:y", "s:two")}
+    versions = {"b:x": "1", "b:y": "1", "s:one": "1", "s:two": "1", "r:x": "1", "r:y": "1"}
+    keys = outputs.input_keys("config", deps, versions)
+    earlier = outputs.Earlier("config", keys, deps, versions)
+    reordered = {file: tuple(reversed(shown)) for file, shown in deps.items()}  # another process's set order
+    assert outputs.input_keys("config", reordered, versions, earlier) == keys
+    edits = [
+        ({**versions, "s:two": "2"}, deps, {"b.html"}),
+        ({**versions, "r:z": "1"}, deps, {"list.html"}),  # a record added to a kind a file lists in full
+        ({k: v for k, v in versions.items() if k != "s:one"}, deps, {"a.html"}),  # a record removed
+        (versions, {**deps, "a.html": ("b:x", "s:one", "s:two")}, {"a.html"}),  # a file that shows more
+    ]
+    for now, shown, touched in edits:
+        found = outputs.input_keys("config", shown, now, earlier)
+        assert found == outputs.input_keys("config", shown, now)
+        assert {file for file in deps if found[file] != keys[file]} == touched
+    assert outputs.input_keys("another", deps, versions, earlier) == outputs.input_keys("another", deps, versions)
+
+
 def test_a_cache_restored_on_another_machine_fills_the_folder_in_a_new_process(tmp_path: Path, workspace) -> None:
     """``build.py`` twice, each process with its own string hashing (dependencies are listed from sets), the cache
-    copied in between as ``actions/cache`` restores it (new files): only what the edit touched is rendered."""
+    copied in between as ``actions/cache`` restores it (new files) and the output folder gone (a fresh checkout, at
+    the same path): only what the edit touched is rendered, and the input keys kept from the first process are
+    those a build hashing every file finds."""
     content, templates = workspace
+    out = tmp_path / "site"
     command = [sys.executable, str(PROJECT / "build.py"), "build", "--content", str(content), "--no-search"]
     first = subprocess.run(
-        [*command, "--out", str(tmp_path / "first"), "--cache", str(tmp_path / "c")],
+        [*command, "--out", str(out), "--cache", str(tmp_path / "c")],
         env=os.environ | {"PYTHONHASHSEED": "1"},
         capture_output=True,
         text=True,
@@ -93,16 +122,20 @@ def test_a_cache_restored_on_another_machine_fills_the_folder_in_a_new_process(t
     )
     assert first.stderr == ""
     shutil.copytree(tmp_path / "c", tmp_path / "restored")
+    shutil.rmtree(out)
     edit_body(content, templates)
     second = subprocess.run(
-        [*command, "--out", str(tmp_path / "site"), "--cache", str(tmp_path / "restored")],
+        [*command, "--out", str(out), "--cache", str(tmp_path / "restored")],
         env=os.environ | {"PYTHONHASHSEED": "2"},
         capture_output=True,
         text=True,
         check=True,
     )
     assert "(3 rendered)" in second.stdout, second.stdout
-    assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected")
+    assert tree_digest(out) == scratch_build(content, tmp_path / "expected")
+    snapshot = cache.Cache(tmp_path / "restored").get("snapshot", digest("snapshot", str(out.absolute())))
+    everyone = outputs.input_keys(digest(snapshot.key, snapshot.static), snapshot.deps, snapshot.versions)
+    assert snapshot.keys == everyone
 
 
 def test_a_site_file_changed_in_place_is_not_used_again_from_the_cache(tmp_path: Path, workspace) -> None:

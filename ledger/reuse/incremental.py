@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import projections
-from ..deps import Dep, every_of
+from ..deps import Dep, changed
 from ..digests import digest, tree_fingerprint
 from ..errors import ContentError
 from ..model import Body, Citation
@@ -59,6 +59,8 @@ class Snapshot:
     """Inode of the output folder as published: another build swapping in its own changes it."""
     static: str = ""
     """Fingerprint of the static assets it copied."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Each file's input key in the cache's store (``outputs.input_keys``), if it was filled from or kept there."""
 
 
 def inputs_digest(
@@ -217,13 +219,6 @@ def listed_version(c: Controversy) -> str:
     """
     cited = tuple(Citation(cite.source, 0, cite.section) for cite in c.body.citations)
     return digest(repr(dataclasses.replace(c, body=Body("", cited))))
-
-
-def changed(old: Mapping[str, str], new: Mapping[str, str]) -> set[str]:
-    """Records added, removed or edited, plus ``<kind>:*`` for each kind with any such record."""
-    keys = {k for k, version in new.items() if old.get(k) != version}
-    keys.update(k for k in old if k not in new)
-    return keys | {every_of(k) for k in keys}
 
 
 def listing(root: Path) -> Listing:

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from ..deps import every_of
+from ..deps import changed, every_of
 from ..digests import digest
 from .cache import Cache
 
@@ -74,14 +74,38 @@ def file_digest(path: str | Path) -> tuple[str, int]:
     return found.hexdigest(), size
 
 
-def input_keys(configuration: str, deps: Mapping[str, tuple[str, ...]], versions: Mapping[str, str]) -> dict[str, str]:
+def input_keys(
+    configuration: str,
+    deps: Mapping[str, tuple[str, ...]],
+    versions: Mapping[str, str],
+    earlier: Earlier | None = None,
+) -> dict[str, str]:
     """Each file's input key: its name, and the version of every record it shows (``deps``, ``Job.deps`` by file),
     under ``configuration``.
 
     A record missing from ``versions`` (deleted) counts as a version of its own; ``Dep.X.every`` stands for
     the versions of every record of kind X, so a file listing them all changes key when any is added,
-    removed or edited (``incremental.changed`` treats it the same way).
+    removed or edited (``deps.changed`` treats it the same way).
+
+    ``earlier``: the keys an earlier build found under the same configuration. A file that shows the same
+    records as then, none of them changed since (nor, for ``Dep.X.every``, any record of kind X), hashes the
+    same tokens, so it keeps its key: a pull request's build hashes the few files its edit touched, not all.
     """
+    known: Mapping[str, str] = {}
+    before: Mapping[str, tuple[str, ...]] = {}
+    edited: set[str] = set()
+    if earlier is not None and earlier.configuration == configuration:
+        known, before, edited = earlier.keys, earlier.deps, changed(earlier.versions, versions)
+    found: dict[str, str] = {}
+    todo: dict[str, tuple[str, ...]] = {}
+    for file, keys in deps.items():
+        key = known.get(file)
+        if key is not None and edited.isdisjoint(keys) and _same(before.get(file), keys):
+            found[file] = key
+        else:
+            todo[file] = keys
+    if not todo:
+        return found
     kinds: dict[str, list[str]] = {}
     for key in sorted(versions):
         kinds.setdefault(every_of(key), []).append(f"{key}\0{versions[key]}")
@@ -89,7 +113,22 @@ def input_keys(configuration: str, deps: Mapping[str, tuple[str, ...]], versions
     tokens |= {kind: f"{kind}\0{digest(*entries)}" for kind, entries in kinds.items()}
     shown = tokens.__getitem__
     # dependencies are listed from sets: their order differs from one process to the next
-    return {file: digest(configuration, file, "\0".join(map(shown, sorted(keys)))) for file, keys in deps.items()}
+    found |= {file: digest(configuration, file, "\0".join(map(shown, sorted(keys)))) for file, keys in todo.items()}
+    return found
+
+
+def _same(before: tuple[str, ...] | None, now: tuple[str, ...]) -> bool:
+    """Whether a file shows the same records as before (listed from sets: in another order in another process)."""
+    return before is not None and (before == now or (len(before) == len(now) and set(before) == set(now)))
+
+
+class Earlier(NamedTuple):
+    """The input keys of an earlier build (``Snapshot.keys``), and what it made them from."""
+
+    configuration: str
+    keys: Mapping[str, str]
+    deps: Mapping[str, tuple[str, ...]]
+    versions: Mapping[str, str]
 
 
 class _Tokens(dict[str, str]):
