@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -222,8 +222,19 @@ def _piece(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) 
     return b"    " + record.replace(b"\n", b"\n    ")
 
 
-def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Event, ...]) -> bytes:
-    """``data/controversies/<slug>.json``: one controversy with everything it refers to."""
+class Pieces(Protocol):
+    """Where a source's record is made once and reused by every file listing it (``fragments.Fragments``)."""
+
+    def piece(self, make: Callable[[Source], dict[str, Any]], source: Source, /) -> dict[str, Any]: ...
+
+
+def controversy_file(
+    site: Site, links: Links, c: Controversy, events: tuple[Event, ...], pieces: Pieces | None = None
+) -> bytes:
+    """``data/controversies/<slug>.json``: one controversy with everything it refers to.
+
+    ``pieces``: each source's record made once for every file of the build citing it.
+    """
     base = site.config.base_url.rstrip("/") + "/"
     record = controversy_record(site, links, c, events)
     source_ids = sorted(set(record["references"]) | {s for e in events for s in e.sources})
@@ -233,7 +244,10 @@ def controversy_file(site: Site, links: Links, c: Controversy, events: tuple[Eve
         | {
             "controversy": record,
             "events": [_event(e, base) for e in events],
-            "sources": {sid: _source(site.sources[sid]) for sid in source_ids},
+            "sources": {
+                sid: pieces.piece(_source, site.sources[sid]) if pieces else _source(site.sources[sid])
+                for sid in source_ids
+            },
             "proponents": {p: _proponent(site.proponents[p]) for p in proponent_ids},
         }
     )

@@ -64,7 +64,7 @@ class Fragments:
     def _kept(self, make: str | Callable[..., object], args: tuple[object, ...]) -> object:
         """The macro ``make`` of ``_fragments.html``, or the function ``make``, called with ``args`` once for the same
         arguments (by identity; strings by value)."""
-        key = (make, *(arg if isinstance(arg, str) else id(arg) for arg in args))
+        key = (make, *[arg if type(arg) is str else id(arg) for arg in args])
         entry = self._made.get(key)
         if entry is None:
             function = getattr(self._module(), make) if isinstance(make, str) else make

@@ -172,7 +172,7 @@ def _controversies(listing: Listing) -> Iterator[Job]:
             "controversy recipe", (*shown, revision), events, partial(_controversy_recipe, *shown, revision, events)
         )
         yield _job(recipe, listing.build)
-        yield Job(data, partial(export.controversy_file, site, links, c, events), data_deps)
+        yield Job(data, partial(export.controversy_file, site, links, c, events, listing.build.fragments), data_deps)
         yield Job(
             f"controversies/{slug}/feed.xml",
             partial(feeds.controversy_feed, site, slug, listing.build.fragments),

@@ -131,14 +131,19 @@ class _Generator(CodeGenerator):
 
 
 class _Context(Context):
-    """Jinja's context, calling a plain function, a builtin's method or a macro without asking twice, by attribute
-    lookups that fail, whether it wants the context (about 200,000 calls a build); anything else as Jinja does."""
+    """Jinja's context, calling a plain function, a builtin's method, a macro or ``fragment`` without asking twice,
+    by attribute lookups that fail, whether it wants the context (about 230,000 calls a build); anything else as
+    Jinja does."""
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)
         if kind is Macro:  # its __call__ asks for the evaluation context
             args = (__self.eval_ctx, *args)
-        elif not (kind is BuiltinFunctionType or (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__)):
+        elif not (
+            kind is BuiltinFunctionType
+            or kind is Fragments  # neither it nor its __call__ asks for anything
+            or (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__)
+        ):
             return Context.call(__self, __obj, *args, **kwargs)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
