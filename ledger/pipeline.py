@@ -36,6 +36,14 @@ def tune_garbage_collector() -> None:
     """Collect cycles after 100,000 new objects rather than 700: a build keeps millions of objects alive
     (the whole record, parsed), and with the default thresholds CPython rescans them all every few
     thousand allocations. For the commands, once per process.
+
+    A one-off build goes further (``build``): the collector is paused while it plans, since what planning
+    makes (the record, linked, and the jobs) lives until the build ends, and collections there found next to
+    nothing (39 objects in a pull request's build on the 1,000 corpus, for 0.15 s of CPU); then what
+    planning made is frozen (``gc.freeze``), so the collections while the files are made, here and in
+    the forked workers, do not scan it again (nor write into its memory, which the workers share
+    copy-on-write). It is unfrozen when the build returns: a process running many builds (the tests)
+    still collects their cycles.
     """
     gc.set_threshold(100_000, 50, 1000)
 
@@ -140,12 +148,23 @@ def build(
     from .plan import plan  # here, once there is something to build: a build with nothing to do loads no stage
 
     timings = {"git": time.perf_counter() - start}
-    made = plan(options, found.revised, Reuse(found.cache, session), timings, found.previous, found.files)
-    key = incremental.render_key(options.templates, made.site)
-    static = tree_fingerprint(options.static)
-    if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
-        return report
-    return _staged(options, found, made, key, static, timings, session, progress)
+    paused = session is None and gc.isenabled()  # (``serve`` defers the collector itself)
+    if paused:
+        gc.disable()
+    try:
+        made = plan(options, found.revised, Reuse(found.cache, session), timings, found.previous, found.files)
+        if paused:
+            gc.freeze()
+            gc.enable()
+        key = incremental.render_key(options.templates, made.site)
+        static = tree_fingerprint(options.static)
+        if session is not None and (report := _patched(found, made, key, static, timings, session, after_reload)):
+            return report
+        return _staged(options, found, made, key, static, timings, session, progress)
+    finally:
+        if paused:
+            gc.unfreeze()
+            gc.enable()
 
 
 def _unchanged(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import random
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ledger import export
-from ledger.pipeline import Options, build
+from ledger.pipeline import ContentErrors, Options, build
 from ledger.reuse import incremental, read, unchanged, write
 from ledger.reuse.session import BuildSession
 from ledger.serve import DevState
@@ -193,6 +194,20 @@ def test_every_kind_of_edit_rebuilds_to_the_bytes_of_a_full_build(tmp_path: Path
         assert tree_digest(tmp_path / "site") == scratch_build(content, tmp_path / "expected", templates), edit
         if edit not in (edit_template, edit_config, add_source_line):
             assert 0 < report.rendered < len(report.files), f"{edit.__name__} re-rendered everything"
+
+
+def test_a_one_off_build_leaves_the_collector_running_with_nothing_frozen(tmp_path: Path, workspace) -> None:
+    """A build pauses the collector while it plans and freezes what planning made (``pipeline.build``); a process
+    running many builds must get both back, whether the build succeeded or stopped at a content error."""
+    content, templates = workspace
+    options = Options(content=content, out=tmp_path / "site", templates=templates, search=False, cache=tmp_path / "c")
+    build(options)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    page = content / "controversies" / "ai-infrastructure-spending-returns.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("status: ", "status: nonsense-", 1), encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build(options)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_editing_a_paragraph_remakes_only_the_outputs_showing_the_body(tmp_path: Path, workspace) -> None:
