@@ -209,6 +209,15 @@ def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
     return {sid: tuple(events) for sid, events in citing.items()}
 
 
+def _threads_citing(site: Site, links: Links) -> dict[str, tuple[tuple[Thread, int], ...]]:
+    """The threads whose bodies cite each source, with the source's number in that thread's References."""
+    citing: dict[str, list[tuple[Thread, int]]] = {}
+    for slug, thread in sorted(site.threads.items(), key=lambda item: (item[1].title, item[0])):
+        for reference in links.refs[f"thread:{slug}"].references:
+            citing.setdefault(reference.source.id, []).append((thread, reference.number))
+    return {sid: tuple(threads) for sid, threads in citing.items()}
+
+
 def _sources(listing: Listing) -> Iterator[Job]:
     """The bibliography: each source with every place citing it, quoted (``quotes.py``), and filters to narrow it.
 
@@ -219,6 +228,7 @@ def _sources(listing: Listing) -> Iterator[Job]:
     page = Page("sources/", "Sources", f"Every source cited on {site.config.title}.")
     lazy = {
         "events_citing": partial(_events_citing, site),
+        "threads_citing": partial(_threads_citing, site, listing.links),
         "cited_in": partial(quotes.cited_in, site, listing.links, listing.recall),
     }
     kinds = Counter(s.kind for s in site.sources.values())
@@ -229,7 +239,8 @@ def _sources(listing: Listing) -> Iterator[Job]:
         "caveats": sum(1 for s in site.sources.values() if s.reliability),
     }
     # the quotes show the bodies' citing sentences, and the positions' claims and reasons and the history entries
-    deps = {Dep.SOURCE.every, Dep.EVENT.every, Dep.CONTROVERSY.every, Dep.QUOTED.every}
+    # and the threads whose bodies cite each source
+    deps = {Dep.SOURCE.every, Dep.EVENT.every, Dep.CONTROVERSY.every, Dep.QUOTED.every, Dep.THREAD.every}
     yield _page(listing, "sources.html", page, deps, lazy, source_year=_source_year, **filters)
 
 

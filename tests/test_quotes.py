@@ -164,7 +164,7 @@ def _each_place_linked_once_and_the_first_few_quoted(site: Path) -> dict[str, lx
     for source, entry in entries.items():
         pages = [
             li.xpath("a/@href")[0].split("#")[0]
-            for li in entry.xpath(".//ul[@class='citing-pages']/li[a[contains(@href, '#ref-')]]")
+            for li in entry.xpath(".//ul[@class='citing-pages']/li[a[contains(@href, 'controversies/')]]")
         ]
         assert sorted(pages) == sorted(cited.get(source, {})), source  # every citing page is listed
         linked = [href.split("#") for href in entry.xpath(".//a[contains(@href, '#cite-')]/@href")]
@@ -251,3 +251,21 @@ def test_serve_remakes_the_entries_of_the_sources_an_edited_page_cites_as_a_scra
     (entry,) = html(sources).xpath("//li[@id='source-paper-one']")
     assert "A reworded context citing and then." in [text(a) for a in entry.xpath(".//a[@class='citing-sentence']")]
     assert "A Question 5, Retitled?" in [text(a) for a in entry.xpath(".//ul[@class='citing-pages']/li/a[1]")]
+
+
+def test_a_source_a_thread_cites_lists_that_thread_at_its_reference(shipped_site: Path) -> None:
+    """A thread's own body cites sources too: each is one click from the thread's numbered reference."""
+    sources = html(shipped_site / "sources/index.html")
+    threads = sorted((shipped_site / "threads").glob("*/index.html"))
+    cited = 0
+    for file in threads:
+        thread = html(file)
+        slug = file.parent.name
+        for reference in thread.xpath("//li[starts-with(@id, 'ref-')][span[@class='ref-anchor']]"):
+            source_id = reference.xpath("span[@class='ref-anchor']/@id")[0].removeprefix("ref-")
+            href = f"../threads/{slug}/#{reference.get('id')}"
+            (entry,) = sources.xpath(f"//li[@id='source-{source_id}']")
+            links = entry.xpath(f".//div[@class='cited-by']//a[@href='{href}']")
+            assert [text(a) for a in links] == [text(thread.xpath("//h1")[0])], (source_id, href)
+            cited += 1
+    assert cited >= 5  # the shipped thread cites its sources
