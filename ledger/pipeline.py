@@ -147,7 +147,8 @@ def build(
         return _unchanged(options, found, found.previous, session, start)
     from .plan import plan  # here, once there is something to build: a build with nothing to do loads no stage
 
-    timings = {"git": time.perf_counter() - start}
+    # finding the inputs (cache, snapshot, git log, digests) and importing the stages (outside a checkout: mostly that)
+    timings = {"inputs": time.perf_counter() - start}
     paused = session is None and gc.isenabled()  # (``serve`` defers the collector itself)
     if paused:
         gc.disable()
