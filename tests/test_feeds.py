@@ -278,6 +278,20 @@ def test_the_footer_and_the_updates_page_send_readers_to_the_feeds_page_not_to_r
     assert lede == {"feeds"}
 
 
+def test_each_pages_own_feed_link_says_how_to_subscribe(recorded: Path) -> None:
+    """A page's own feed link stays the feed's address (to copy into a reader), with the feeds page's help beside it:
+    followed in a browser, the bare XML means nothing to a reader who has never used a feed reader."""
+    pages = ("threads/main-thread/index.html", "controversies/first/index.html", "proponents/big-lab/index.html")
+    for name in pages:
+        page = html_of(recorded / name)
+        (feed,) = page.xpath("//main//a[contains(@href, 'feed.xml')]")
+        help_link = feed.getnext()
+        assert help_link is not None and text(help_link) == "how to subscribe", name
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), help_link.get("href")))
+        assert target == "feeds/#how", name
+    assert html_of(recorded / "feeds/index.html").xpath("//h2[@id='how']")
+
+
 def rss_files_both_ways(content: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """Every RSS feed of ``content`` as the build writes it equals feedgen's (``feeds._generator``); how many."""
     site, _ = check(Options(content=content))
