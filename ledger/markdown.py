@@ -276,6 +276,15 @@ def render_reason(reason: Reason, marks: Sequence[CiteMark]) -> Markup:
     return Markup(PLACE_RE.sub(lambda m: str(marks[int(m[2])][m[1] == "A"]), reason.html))
 
 
+CITED_RE = re.compile(r'\s*<sup class="cite">.*?</sup>', re.S)
+
+
+def reason_text(reason: Reason) -> str:
+    """The reason as plain text without its citations: what a position's preview on another page shows (a link's
+    ``data-reason``), where the page's numbers for the citations do not exist; the link leads to them."""
+    return Markup(CITED_RE.sub("", reason.html)).striptags()
+
+
 SECTION_RE = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 
 

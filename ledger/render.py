@@ -37,7 +37,7 @@ except ImportError:  # MarkupSafe without its C extension: the same text, wrappe
 from . import cite, csp, github, history, linked_data
 from .charts import step_chart
 from .fragments import Fragments
-from .markdown import sections
+from .markdown import reason_text, sections
 from .model import PartialDate, Proponent, SiteConfig, Source, Thread
 from .revisions import history_url
 from .schema import CONFIDENCE, STATUS
@@ -196,6 +196,7 @@ def environment(templates: Path, bytecode: Path | None = None) -> Environment:
         in_thread=_in_thread,
         sections=sections,
         long_date=lambda d: PartialDate.of(d).display,
+        reason_text=reason_text,
     )
     return env
 

@@ -2,7 +2,8 @@
    in a card beside it (and a "Position X" link the position's claim, confidence and its reason), so a reader
    checks a source without leaving the paragraph. The card is a copy of what the page already
    holds (the References entry, the position's heading, or, for a position on another page, the
-   claim and confidence written into the link's data-claim and data-confidence at build time):
+   claim, confidence and reason written into the link's data-claim, data-confidence and data-reason at build
+   time, the reason without its citations, which are on the position's page):
    nothing is fetched. Without this file the links jump as they always did; a mouse click still does. */
 (function () {
   "use strict";
@@ -97,6 +98,17 @@
       badge.appendChild(document.createTextNode(" " + level.charAt(0).toUpperCase() + level.slice(1)));
       meta.appendChild(badge);
       box.appendChild(meta);
+      var why = link.getAttribute("data-reason"); // its citations are on the position's page: the card's link
+      if (why) {
+        var reason = document.createElement("p");
+        reason.className = "confidence-reason";
+        var whyLabel = document.createElement("span");
+        whyLabel.className = "label";
+        whyLabel.textContent = "Why " + level + ":";
+        reason.appendChild(whyLabel);
+        reason.appendChild(document.createTextNode(" " + why));
+        box.appendChild(reason);
+      }
     }
     return { label: name, body: box, more: "Go to " + name };
   }

@@ -156,8 +156,8 @@ def test_an_open_position_card_with_its_reason_has_no_accessibility_violations(
 
 
 def expect_claim_card(page: Page, link: Locator) -> Locator:
-    """The open card names the position and shows the claim and confidence of the position the link goes to,
-    as its own page states them."""
+    """The open card names the position and shows the claim, confidence and reason of the position the link goes
+    to, as its own page states them."""
     name = (link.text_content() or "").strip()
     card = page.get_by_role("dialog", name=name)
     expect(card).to_be_visible()
@@ -167,6 +167,9 @@ def expect_claim_card(page: Page, link: Locator) -> Locator:
     claim = section.locator("h2").inner_text().split(":", 1)[1].strip()
     expect(card.locator(".preview-claim")).to_have_text(claim)
     expect(card.locator(".confidence")).to_have_text(section.locator(".position-meta .confidence").text_content() or "")
+    # and why it has that level, as the page says it, without the page's citation numbers (the card's link leads there)
+    reason = re.sub(r"\s*\[\d+\]", "", section.locator(".confidence-reason").inner_text())
+    expect(card.locator(".confidence-reason")).to_have_text(" ".join(reason.split()))
     expect(card.get_by_role("link", name=f"Go to {name}")).to_have_attribute("href", href)
     target.close()
     return card
