@@ -199,25 +199,6 @@ def _proponents(listing: Listing) -> Iterator[Job]:
         yield Job(f"proponents/{slug}/feed.xml", feed, shows.proponent_feed(slug, holdings, listing.recall))
 
 
-def _events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
-    """The events citing each source, in timeline order (one pass over the events, not one per source)."""
-    citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
-    for event in site.events:
-        for sid in dict.fromkeys(event.sources):
-            if sid in citing:  # always, once validated
-                citing[sid].append(event)
-    return {sid: tuple(events) for sid, events in citing.items()}
-
-
-def _threads_citing(site: Site, links: Links) -> dict[str, tuple[tuple[Thread, int], ...]]:
-    """The threads whose bodies cite each source, with the source's number in that thread's References."""
-    citing: dict[str, list[tuple[Thread, int]]] = {}
-    for slug, thread in sorted(site.threads.items(), key=lambda item: (item[1].title, item[0])):
-        for reference in links.refs[f"thread:{slug}"].references:
-            citing.setdefault(reference.source.id, []).append((thread, reference.number))
-    return {sid: tuple(threads) for sid, threads in citing.items()}
-
-
 def _sources(listing: Listing) -> Iterator[Job]:
     """The bibliography: each source with every place citing it, quoted (``quotes.py``), and filters to narrow it.
 
@@ -227,8 +208,8 @@ def _sources(listing: Listing) -> Iterator[Job]:
     site = listing.site
     page = Page("sources/", "Sources", f"Every source cited on {site.config.title}.")
     lazy = {
-        "events_citing": partial(_events_citing, site),
-        "threads_citing": partial(_threads_citing, site, listing.links),
+        "events_citing": partial(quotes.events_citing, site),
+        "threads_citing": partial(quotes.threads_citing, site, listing.links),
         "cited_in": partial(quotes.cited_in, site, listing.links, listing.recall),
     }
     kinds = Counter(s.kind for s in site.sources.values())

@@ -9,7 +9,8 @@ the history, the change and why. Read from the body's rendered HTML, which holds
 A source is quoted at ``QUOTED`` places at most, chosen for breadth: the first place of each citing page
 (pages in the list's order, places in reading order), then each page's second, and so on. Every other
 place is still one link away, named by where it is ("Position B"): quoting all of them made the page
-ten megabytes on a large record, and most of its quotes repeated one page's claims.
+ten megabytes on a large record, and most of its quotes repeated one page's claims. The timeline events and the
+threads citing a source are listed beside them, unquoted (``events_citing``, ``threads_citing``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .citing import CITE, QUOTE_RE, sentence_ends
 from .digests import digest
 from .link import CiteMark, Citing, Links, Occurrence, PageRefs
 from .markdown import render_reason
-from .model import Controversy, HistoryEntry, Move, Reason, Site
+from .model import Controversy, Event, HistoryEntry, Move, Reason, Site, Thread
 from .recall import Recall
 
 BLOCK_RE = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|blockquote|table|thead|tbody|tr|td|th|pre|div|dl|dt|dd)\b[^>]*>")
@@ -247,3 +248,22 @@ def _citing(citing: tuple[Citing, ...], links: Links, said_on: Callable[[Controv
         quotes = tuple(Quote(o.anchor, o.label, said_on(c)[o.anchor]) for o in places[:count])
         listed.append(CitedIn(c.slug, c.title, x.number, quotes, _by_label(places, count)))
     return tuple(listed)
+
+
+def events_citing(site: Site) -> dict[str, tuple[Event, ...]]:
+    """The events citing each source, in timeline order (one pass over the events, not one per source)."""
+    citing: dict[str, list[Event]] = {sid: [] for sid in site.sources}
+    for event in site.events:
+        for sid in dict.fromkeys(event.sources):
+            if sid in citing:  # always, once validated
+                citing[sid].append(event)
+    return {sid: tuple(events) for sid, events in citing.items()}
+
+
+def threads_citing(site: Site, links: Links) -> dict[str, tuple[tuple[Thread, int], ...]]:
+    """The threads whose bodies cite each source, with the source's number in that thread's References."""
+    citing: dict[str, list[tuple[Thread, int]]] = {}
+    for slug, thread in sorted(site.threads.items(), key=lambda item: (item[1].title, item[0])):
+        for reference in links.refs[f"thread:{slug}"].references:
+            citing.setdefault(reference.source.id, []).append((thread, reference.number))
+    return {sid: tuple(threads) for sid, threads in citing.items()}
