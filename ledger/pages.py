@@ -210,7 +210,7 @@ def _sources(listing: Listing) -> Iterator[Job]:
     lazy = {
         "events_citing": partial(quotes.events_citing, site),
         "threads_citing": partial(quotes.threads_citing, site, listing.links),
-        "cited_in": partial(quotes.cited_in, site, listing.links, listing.recall),
+        "cited_in": partial(quotes.cited_in, listing.links, listing.recall),
     }
     kinds = Counter(s.kind for s in site.sources.values())
     years = Counter(_source_year(s) for s in site.sources.values())

@@ -211,7 +211,7 @@ class CitedBy(dict[str, tuple[CitedIn, ...]]):
     kept: bool = False
 
 
-def cited_in(site: Site, links: Links, recall: Recall) -> CitedBy:
+def cited_in(links: Links, recall: Recall) -> CitedBy:
     """Each source's citing controversies (in ``links.cited_by``'s order), a few of its citing places quoted.
 
     Recalled by the source's citing pages and their references, and a page's sentences by the page: after ``serve``'s
